@@ -1,0 +1,20 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from articles.models import Article
+
+from .build_seed import FIXTURES
+
+
+class Command(BaseCommand):
+    help = "数据库中没有稿件时载入示例版面（fixtures/seed.json）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="即使已有稿件也重新载入")
+
+    def handle(self, *args, force, **options):
+        if Article.objects.exists() and not force:
+            self.stdout.write("数据库中已有稿件，未载入示例版面。")
+            return
+        call_command("loaddata", FIXTURES / "seed.json", verbosity=0)
+        self.stdout.write(self.style.SUCCESS("已载入示例版面。"))

@@ -1,0 +1,238 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from agencies.models import Agency, Officer
+from newsroom.text import unique_slug
+
+from .markup import render_markdown
+
+
+class Section(models.Model):
+    name = models.CharField("名称", max_length=30, unique=True)
+    slug = models.SlugField("网址名", max_length=50, unique=True, blank=True)
+    description = models.TextField("简介", blank=True)
+    position = models.PositiveSmallIntegerField("排序", default=0, help_text="数字小的排在前面。")
+
+    class Meta:
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, max_length=50)
+        super().save(*args, **kwargs)
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    REVIEW = "review", "审核中"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤稿"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=State.PUBLISHED)
+
+    def live(self):
+        """What readers may see: published, and its publication time has come."""
+        return self.published().filter(publish_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.published().filter(publish_at__gt=timezone.now())
+
+    def for_listing(self):
+        """Live articles with what a list of them shows, in a fixed number of queries."""
+        return (
+            self.live()
+            .select_related("section")
+            .prefetch_related("photos")
+            .order_by("-publish_at", "-pk")
+        )
+
+
+class Article(models.Model):
+    kicker = models.CharField("引题", max_length=200, blank=True)
+    title = models.CharField("主题", max_length=200)
+    subtitle = models.CharField("副题", max_length=200, blank=True)
+    slug = models.SlugField(
+        "网址名",
+        max_length=100,
+        blank=True,
+        help_text="留空则由标题的拼音生成。网址中含稿件编号，改标题不会使旧链接失效。",
+    )
+    summary = models.TextField("导语", blank=True)
+    body = models.TextField("正文", help_text="Markdown 格式：空行分段，### 开头为小标题。")
+    body_html = models.TextField(editable=False, default="")
+    byline = models.CharField("作者", max_length=100, blank=True)
+    section = models.ForeignKey(
+        Section, verbose_name="栏目", on_delete=models.PROTECT, related_name="articles"
+    )
+    agencies = models.ManyToManyField(
+        Agency, verbose_name="相关机构", blank=True, related_name="articles"
+    )
+    officers = models.ManyToManyField(
+        Officer, verbose_name="相关民警", blank=True, related_name="articles"
+    )
+    tags = TaggableManager("标签", blank=True, help_text="用逗号分隔。")
+    state = models.CharField(
+        "状态", max_length=20, choices=State, default=State.DRAFT, db_index=True, editable=False
+    )
+    review_stage = models.PositiveSmallIntegerField(
+        "审核阶段",
+        default=0,
+        editable=False,
+        help_text="0 表示未送审；1、2、3 为初审、复审、终审。",
+    )
+    publish_at = models.DateTimeField(
+        "发布时间",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="已发布的稿件在此时间之后才对读者可见。",
+    )
+    first_published_at = models.DateTimeField("首次发布时间", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now, editable=False)
+    featured = models.BooleanField("头条推荐", default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="撰稿人账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    source_document = models.CharField(
+        "来源版面", max_length=200, blank=True, editable=False, help_text="导入时的版面文件名。"
+    )
+    source_position = models.PositiveSmallIntegerField(
+        "版面序号", null=True, blank=True, editable=False
+    )
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "稿件"
+        verbose_name_plural = "稿件"
+        ordering = ["-publish_at", "-pk"]
+        get_latest_by = "publish_at"
+        indexes = [models.Index(fields=["state", "publish_at"], name="article_live_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_document", "source_position"],
+                condition=~models.Q(source_document=""),
+                name="article_unique_source_position",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_live(self):
+        """Same rule as ArticleQuerySet.live()."""
+        return (
+            self.state == State.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.state == State.PUBLISHED and not self.is_live
+
+    @property
+    def status_label(self):
+        return "定时发布" if self.is_scheduled else self.get_state_display()
+
+    def clean(self):
+        if self.state == State.PUBLISHED and not self.publish_at:
+            raise ValidationError({"publish_at": "已发布的稿件必须有发布时间。"})
+
+    def save(self, *args, keep_timestamps=False, **kwargs):
+        """Render the body once here so pages only print it; refresh ``updated_at`` unless
+        the caller supplies historical timestamps (the page importer does)."""
+        if not self.slug:
+            self.slug = unique_slug(self, self.title, max_length=100)
+        self.body_html = render_markdown(self.body)
+        if not keep_timestamps:
+            self.updated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body_html", "updated_at", "slug"}
+        super().save(*args, **kwargs)
+
+
+def photo_upload_to(instance, filename):
+    return f"photos/{timezone.now():%Y/%m}/{filename}"
+
+
+class Photo(models.Model):
+    article = models.ForeignKey(
+        Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(
+        "图片",
+        upload_to=photo_upload_to,
+        blank=True,
+        help_text="可留空：存档稿件的原图缺失时，只保留图片说明和摄影者。",
+    )
+    caption = models.TextField("图片说明", blank=True)
+    credit = models.CharField("摄影", max_length=100, blank=True)
+    alt_text = models.CharField(
+        "替代文字", max_length=250, blank=True, help_text="为视障读者描述图片内容；上传图片时必填。"
+    )
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "图片"
+        verbose_name_plural = "图片"
+        ordering = ["article", "position", "pk"]
+
+    def __str__(self):
+        return self.caption[:30] or self.credit or f"图片 {self.pk}"
+
+    def clean(self):
+        if self.image and not self.alt_text.strip():
+            raise ValidationError({"alt_text": "上传图片时必须填写替代文字。"})
+
+
+class Correction(models.Model):
+    article = models.ForeignKey(
+        Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="corrections"
+    )
+    text = models.TextField("更正内容")
+    created_at = models.DateTimeField("更正时间", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更正人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "更正"
+        verbose_name_plural = "更正"
+        ordering = ["created_at", "pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return f"{self.article}：{self.text[:30]}"
