@@ -190,7 +190,9 @@ def _finish(article):
         if kind != "c":
             continue
         caption = ""
-        for block in reversed(mended[:index]):
+        # The caption sentence is usually just above the credit line, sometimes just below.
+        nearby = [*reversed(mended[:index]), *mended[index + 1 :]]
+        for block in nearby:
             if block[0] == "p" and (found := CAPTION_RE.search(block[1])):
                 caption = found.group(1).strip()
                 block[1] = (block[1][: found.start()] + block[1][found.end() :]).strip()

@@ -48,6 +48,7 @@ _TITLE_RE = re.compile("|".join(sorted(POLICE_TITLES, key=len, reverse=True)))
 _DIVISION_RE = re.compile(r".+?(?:自治区|自治州|自治旗|自治县|省|市|盟|旗|县|区)")
 
 # Units inside an agency: 执勤一队, 刑侦大队, 治安科.
+HAN_RE = re.compile("[\u4e00-\u9fff]")
 _UNIT_RE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:队|科|组)$")
 
 # One-character words that never begin or continue a name in copy.
@@ -238,37 +239,47 @@ def _is_name_token(token):
 
 def _person_name(tokens):
     """The person's name at the start of ``tokens``, or "" when they do not start with one."""
+    freq, _ = _jieba()
     pieces = []
     for tok in tokens:
-        if (
-            not _is_name_piece(tok)
-            or sum(len(t.word) for t in pieces) + len(tok.word) > MAX_PERSON_NAME
-        ):
+        if not _is_name_piece(tok) or sum(len(t.word) for t in pieces) + len(tok.word) > 8:
             break
         pieces.append(tok)
     if not pieces:
         return ""
+    first = pieces[0]
+    if len(first.word) > 1 and freq.get(first.word) and first.flag not in NAME_FLAGS:
+        return ""  # a dictionary word such as 查验 (民警查验入境车辆), not a name
     text = "".join(t.word for t in pieces)
-    compound = text[:2] in COMPOUND_SURNAMES
-    if compound or text[0] in SURNAMES:
+    kept = []
+    if text[:2] in COMPOUND_SURNAMES or text[0] in SURNAMES:
         # A Han name is a surname and one or two characters; what follows is the next word,
         # unless it too reads as a name (敖日格勒 and 那顺吉日嘎拉 begin with 敖 and 那).
-        limit = 4 if compound else 3
-        kept = []
+        limit = 4 if text[:2] in COMPOUND_SURNAMES else 3
         for tok in pieces:
             length = sum(len(t.word) for t in kept) + len(tok.word)
             if length > limit and not (kept and _is_name_token(tok)):
                 break
             kept.append(tok)
-        name = "".join(t.word for t in kept)
     else:
-        kept = []
         for tok in pieces:
             if not _is_name_token(tok):
                 break
             kept.append(tok)
-        name = "".join(t.word for t in kept)
-    return name if len(name) >= 2 else ""
+    # A transliterated name may end in a syllable that is also a common word on its own
+    # (格日勒 + 图): keep it when the sentence breaks right after it.
+    rest = tokens[len(kept) :]
+    if (
+        kept
+        and any(not freq.get(t.word) for t in kept)
+        and len(rest) >= 1
+        and len(rest[0].word) == 1
+        and _is_name_piece(rest[0])
+        and (len(rest) == 1 or not HAN_RE.match(rest[1].word))
+    ):
+        kept.append(rest[0])
+    name = "".join(t.word for t in kept)
+    return name if 2 <= len(name) <= MAX_PERSON_NAME else ""
 
 
 def find_officers(text, tokens, agencies):

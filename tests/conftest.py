@@ -1,0 +1,20 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article
+
+SEED_DOCUMENT = Path(__file__).resolve().parent.parent / "fixtures/source/000_18634d81e59b4d2f.txt"
+
+
+@pytest.fixture
+def seed(db):
+    """The seed page, loaded from fixtures/seed.json as `make run` loads it."""
+    call_command("load_seed", verbosity=0)
+    return {a.source_position: a for a in Article.objects.all()}
+
+
+@pytest.fixture
+def seed_text():
+    return SEED_DOCUMENT.read_text(encoding="utf-8")
