@@ -235,7 +235,10 @@ def test_unknown_section_is_refused_before_anything_is_written(sections, seed_te
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "第 3 行：文件含有二进制数据"),
         ("# 标题\n\n第一段。\n\n第二段，编码错了。".encode("gbk"), "第 1 行：文件不是 UTF-8 编码"),
         ("# 标题\n\n第一段。\n\n".encode() + "第二段。".encode("gbk"), "第 5 行：文件不是 UTF-8"),
-        ("# 标题一\n\n正文。\n\n# 标题二\n\n(张佳良)\n".encode(), "第 5 行：稿件《标题二》没有正文"),
+        (
+            "# 标题一\n\n正文。\n\n# 标题二\n\n(张佳良)\n".encode(),
+            "第 5 行：稿件《标题二》没有正文",
+        ),
         ("# 标题\n\n#\n\n正文。".encode(), "第 3 行：标题行没有文字"),
         ("# 标题\n\n正文\x07。".encode(), "第 3 行：文件含有控制字符"),
     ],

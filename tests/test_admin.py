@@ -1,0 +1,97 @@
+"""The admin: every model is there, in Chinese, and editors can create and edit stories."""
+
+import pytest
+
+from articles.models import Article, State
+
+from .factories import AgencyFactory, OfficerFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(admin_client):
+    return admin_client
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["articles/article", "articles/section", "articles/photo", "articles/correction",
+     "agencies/agency", "agencies/officer", "taggit/tag"],
+)  # fmt: skip
+def test_every_model_has_a_changelist_and_an_add_form(editor, seed, model):
+    assert editor.get(f"/admin/{model}/").status_code == 200
+    assert editor.get(f"/admin/{model}/add/").status_code == 200
+
+
+def test_admin_speaks_chinese(editor, seed):
+    html = editor.get("/admin/articles/article/").text
+    assert "稿件" in html and "状态" in html and "栏目" in html
+
+
+def test_article_changelist_filters_and_search(editor, seed):
+    assert editor.get("/admin/articles/article/?state=published").status_code == 200
+    response = editor.get("/admin/articles/article/?q=养老诈骗")
+    assert "通辽市公安局打击养老诈骗违法犯罪成效显著" in response.text
+    assert "尽锐出击" not in response.text
+
+
+def test_editor_creates_a_story_with_a_photo_and_links(editor):
+    section = SectionFactory(name="要闻")
+    agency = AgencyFactory(name="白彦花派出所")
+    officer = OfficerFactory(name="那顺吉日嘎拉", agency=agency)
+    data = {
+        "kicker": "",
+        "title": "新的稿件",
+        "subtitle": "",
+        "byline": "张佳良",
+        "section": section.pk,
+        "summary": "导语",
+        "body": "正文。",
+        "agencies": [agency.pk],
+        "officers": [officer.pk],
+        "tags": "平安, 调解",
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "slug": "",
+        "photos-TOTAL_FORMS": "1",
+        "photos-INITIAL_FORMS": "0",
+        "photos-0-caption": "存档照片",
+        "photos-0-credit": "沈翠英",
+        "photos-0-alt_text": "",
+        "photos-0-position": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "state": State.PUBLISHED,  # not a form field: must be ignored
+    }
+    response = editor.post("/admin/articles/article/add/", data)
+    assert response.status_code == 302, response.text
+    article = Article.objects.get(title="新的稿件")
+    assert article.state == State.DRAFT
+    assert article.slug == "xin-de-gao-jian"
+    assert list(article.agencies.all()) == [agency]
+    assert sorted(article.tags.names()) == ["平安", "调解"]
+    assert article.photos.get().credit == "沈翠英"
+
+
+def test_autocomplete_finds_agencies_and_officers(editor, seed):
+    response = editor.get(
+        "/admin/autocomplete/",
+        {
+            "term": "白彦花",
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "agencies",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["白彦花派出所"]
+    response = editor.get(
+        "/admin/autocomplete/",
+        {
+            "term": "敖日",
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "officers",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["执勤一队副队长敖日格勒"]

@@ -1,0 +1,155 @@
+"""The first public pages: what readers see, and what they never see."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import State
+
+from .factories import AgencyFactory, ArticleFactory, OfficerFactory, PhotoFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_the_seed_stories(client, seed):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    assert '<html lang="zh-CN">' in html
+    for article in seed.values():
+        assert article.title in html
+        assert article.get_absolute_url() in html
+
+
+def test_article_page_shows_everything_the_story_has(client, seed):
+    article = seed[1]
+    html = client.get(article.get_absolute_url()).text
+    assert "<h1>用忠诚守护群众安全 用担当践行入警初心</h1>" in html
+    assert "二连出入境边防检查站全力以赴确保口岸通关顺畅" in html
+    assert "沈翠英" in html
+    assert "执勤一队副队长敖日格勒" in html
+    assert reverse("agencies:detail", args=["er-lian-chu-ru-jing-bian-fang-jian-cha-zhan"]) in html
+    assert "经济社会发展" in html
+
+
+def test_article_page_shows_subheads(client, seed):
+    html = client.get(seed[3].get_absolute_url()).text
+    assert "<h3>打好突破仗 深挖彻查每一条线索</h3>" in html
+
+
+def test_photo_without_a_file_shows_caption_and_credit_without_an_image(client, seed):
+    html = client.get(seed[2].get_absolute_url()).text
+    assert "乌兰察布公安局民警矛盾纠纷排查化解现场" in html
+    assert "沈翠英 摄" in html
+    assert "<img" not in html
+
+
+def test_wrong_or_missing_slug_redirects_permanently_to_the_canonical_url(client, seed):
+    article = seed[1]
+    for url in [f"/articles/{article.pk}/wrong/", f"/articles/{article.pk}/"]:
+        response = client.get(url)
+        assert response.status_code == 301
+        assert response["Location"] == article.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"state": State.DRAFT},
+        {"state": State.REVIEW},
+        {"state": State.WITHDRAWN},
+        {"publish_at": timezone.now() + datetime.timedelta(days=1)},
+    ],
+)
+def test_an_article_that_is_not_live_is_a_404_and_absent_from_lists(client, changes):
+    agency = AgencyFactory(name="白彦花派出所")
+    officer = OfficerFactory(agency=agency)
+    article = ArticleFactory(title="不应公开的稿件", **changes)
+    article.agencies.add(agency)
+    article.officers.add(officer)
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert client.get(f"/articles/{article.pk}/").status_code == 404
+    assert client.get("/articles/999999/x/").status_code == 404
+    for url in [
+        "/",
+        article.section.get_absolute_url(),
+        agency.get_absolute_url(),
+        officer.get_absolute_url(),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "不应公开的稿件" not in response.text
+
+
+def test_agency_page_lists_stories_of_agencies_below_it(client):
+    county = AgencyFactory(name="乌拉特前旗公安局")
+    station = AgencyFactory(name="白彦花派出所", parent=county)
+    elsewhere = AgencyFactory(name="别处派出所")
+    ArticleFactory(title="派出所的故事").agencies.add(station)
+    ArticleFactory(title="别处的故事").agencies.add(elsewhere)
+    html = client.get(county.get_absolute_url()).text
+    assert "派出所的故事" in html
+    assert "别处的故事" not in html
+    assert "白彦花派出所" in html  # listed as a sub-agency
+
+
+def test_agency_index_shows_the_tree(client, seed):
+    html = client.get("/agencies/").text
+    assert (
+        html.index("巴彦淖尔市公安局") < html.index("乌拉特前旗公安局") < html.index("白彦花派出所")
+    )
+
+
+def test_officer_page_lists_their_stories(client, seed):
+    html = client.get("/officers/na-shun-ji-ri-ga-la/").text
+    assert "那顺吉日嘎拉" in html
+    assert seed[4].title in html
+
+
+def test_lists_are_paginated(client):
+    section = SectionFactory()
+    for _ in range(25):
+        ArticleFactory(section=section)
+    page_two = client.get(section.get_absolute_url() + "?page=2")
+    assert page_two.status_code == 200
+    assert page_two.text.count('class="story-item"') == 5
+    assert 'aria-label="分页"' in page_two.text
+
+
+def make_stories(count, section, agency, officer):
+    for _ in range(count):
+        article = ArticleFactory(section=section)
+        article.agencies.add(agency)
+        article.officers.add(officer)
+        PhotoFactory(article=article)
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_public_pages_run_a_constant_number_of_queries(
+    client, django_assert_max_num_queries, count
+):
+    section = SectionFactory()
+    agency = AgencyFactory()
+    officer = OfficerFactory(agency=agency)
+    make_stories(count, section, agency, officer)
+    article = section.articles.first()
+    pages = {
+        "/": 4,
+        section.get_absolute_url(): 5,
+        agency.get_absolute_url(): 7,
+        officer.get_absolute_url(): 5,
+        article.get_absolute_url(): 8,
+        "/agencies/": 2,
+    }
+    for url, limit in pages.items():
+        with django_assert_max_num_queries(limit):
+            assert client.get(url).status_code == 200
+
+
+def test_health_and_readiness(client, db):
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok"}

@@ -1,0 +1,57 @@
+"""Settings come from the environment; production refuses to start without its secrets."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def django_check(**env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DJANGO_DEBUG": "0"}, "DJANGO_SECRET_KEY is not set"),
+        ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50}, "DJANGO_ALLOWED_HOSTS is not set"),
+    ],
+)
+def test_production_without_its_settings_refuses_to_start(env, message):
+    result = django_check(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_with_its_settings_starts():
+    result = django_check(
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="news.example"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_development_needs_nothing_set():
+    assert django_check(DJANGO_DEBUG="1").returncode == 0
+
+
+def test_language_and_time_zone():
+    from django.conf import settings
+
+    assert (settings.LANGUAGE_CODE, settings.TIME_ZONE, settings.USE_TZ) == (
+        "zh-hans",
+        "Asia/Shanghai",
+        True,
+    )
