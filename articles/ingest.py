@@ -400,7 +400,11 @@ def import_page(
         created = article is None
         if created:
             article = Article(
-                source_document=source, source_position=position, created_at=now, updated_at=now
+                source_document=source,
+                source_position=position,
+                created_at=now,
+                updated_at=now,
+                featured=position == 1,  # the page's lead story (头条)
             )
         article.title = story.title
         article.subtitle = story.subtitle

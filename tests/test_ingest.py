@@ -129,6 +129,12 @@ def test_import_creates_articles_agencies_and_officers(sections, seed_text):
     first = Article.objects.get(source_position=1)
     assert timezone.localtime(first.publish_at).isoformat() == "2022-06-17T06:00:00+08:00"
     assert first.state == State.PUBLISHED
+    assert [a.featured for a in Article.objects.order_by("source_position")] == [
+        True,
+        False,
+        False,
+        False,
+    ]
     for name, (unit, title, agency) in SEED_OFFICERS.items():
         officer = Officer.objects.get(name=name)
         assert (officer.unit, officer.title, officer.agency.name) == (unit, title, agency)
