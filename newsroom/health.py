@@ -1,23 +1,41 @@
-"""Liveness and readiness probes for load balancers and orchestrators."""
+"""Liveness and readiness probes for load balancers and orchestrators.
 
-from django.db import connection
+Answered by a middleware placed first, before host validation and the HTTPS redirect: a
+probe comes from inside the network, by IP address and over plain HTTP.
+"""
+
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
-from django.views.decorators.cache import never_cache
 
 
-@never_cache
-def healthz(request):
+def healthz():
     """The process is up; touches no database."""
     return HttpResponse("ok", content_type="text/plain")
 
 
-@never_cache
-def readyz(request):
-    """The database answers; 503 otherwise."""
+def readyz():
+    """The database answers; 503 otherwise (and ready again when it is back)."""
     try:
         connection.ensure_connection()
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception as exc:  # any database error means "not ready"
+    except DatabaseError as exc:
+        connection.close()  # the next probe starts from a fresh connection
         return JsonResponse({"database": "unavailable", "error": type(exc).__name__}, status=503)
     return JsonResponse({"database": "ok"})
+
+
+PROBES = {"/healthz": healthz, "/readyz": readyz}
+
+
+class HealthCheckMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        probe = PROBES.get(request.path_info)
+        if probe is None:
+            return self.get_response(request)
+        response = probe()
+        response["Cache-Control"] = "no-store"
+        return response

@@ -3,12 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health
-
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
     path("", include("agencies.urls")),
     path("", include("articles.urls")),
 ]

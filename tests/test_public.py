@@ -153,3 +153,24 @@ def test_health_and_readiness(client, db):
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {"database": "ok"}
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_probes_answer_any_host_without_touching_the_database(client, django_assert_num_queries):
+    # The orchestrator probes by IP address, which is not an allowed host.
+    with django_assert_num_queries(0):
+        response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
+    assert response.status_code == 200
+    assert client.get("/", HTTP_HOST="10.0.0.7:8000").status_code == 400
+
+
+def test_readiness_is_503_when_the_database_is_down(client, db, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def refuse():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "ensure_connection", refuse)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"

@@ -43,6 +43,24 @@ def test_production_with_its_settings_starts():
     assert result.returncode == 0, result.stderr
 
 
+def test_deploy_checks_are_clean_in_production():
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment |= {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "a-long-random-production-key-" + "k7Qx9" * 10,
+        "DJANGO_ALLOWED_HOSTS": "news.example",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
 def test_development_needs_nothing_set():
     assert django_check(DJANGO_DEBUG="1").returncode == 0
 

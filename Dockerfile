@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# Newsroom production image: gunicorn serving Django, whitenoise serving static files.
+
+FROM python:3.12.12-slim-bookworm AS builder
+ENV PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY docker/build-venv.sh docker/
+RUN sh docker/build-venv.sh /opt/venv
+
+FROM python:3.12.12-slim-bookworm AS runtime
+ENV PATH="/opt/venv/bin:$PATH" \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DJANGO_DEBUG=0 \
+    MEDIA_ROOT=/data/media
+RUN groupadd --system --gid 10001 newsroom \
+    && useradd --system --uid 10001 --gid newsroom --home-dir /app --shell /usr/sbin/nologin newsroom \
+    && mkdir -p /data/media \
+    && chown newsroom:newsroom /data/media
+WORKDIR /app
+COPY --from=builder /opt/venv /opt/venv
+COPY --chown=newsroom:newsroom . .
+RUN sh docker/collectstatic.sh
+USER 10001:10001
+EXPOSE 8000
+VOLUME ["/data/media"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+ENTRYPOINT ["/app/docker/entrypoint.sh"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py"]

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Container entrypoint: wait for the database, migrate, optionally load the seed page and
+# create an admin, then hand the process over to the command (gunicorn by default).
+set -eu
+
+python manage.py wait_for_db --timeout "${DATABASE_WAIT_TIMEOUT:-60}"
+
+if [ "${DJANGO_MIGRATE:-0}" = "1" ]; then
+    python manage.py migrate --noinput
+fi
+
+if [ "${NEWSROOM_LOAD_SEED:-0}" = "1" ]; then
+    # Loads only into a database without articles.
+    python manage.py load_seed
+fi
+
+if [ -n "${DJANGO_SUPERUSER_USERNAME:-}" ] && [ -n "${DJANGO_SUPERUSER_PASSWORD:-}" ]; then
+    # Reads DJANGO_SUPERUSER_USERNAME, _PASSWORD and _EMAIL; an existing user is kept.
+    python manage.py createsuperuser --noinput 2>/dev/null \
+        || echo "admin user ${DJANGO_SUPERUSER_USERNAME} already exists"
+fi
+
+exec "$@"
