@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 FIXTURE_DB := $(CURDIR)/.fixtures.sqlite3
 
-.PHONY: run test lint format fixtures ci venv admin migrate clean
+.PHONY: run test lint format fixtures ci venv admin migrate clean backup restore
 
 venv: $(VENV)/.installed
 
@@ -50,6 +50,15 @@ fixtures: venv
 	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) migrate --noinput -v0
 	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) build_seed
 	rm -f $(FIXTURE_DB)
+
+## Back up the database to backups/ (pg_dump on PostgreSQL, dumpdata on SQLite)
+backup: venv
+	$(DEV_ENV) $(MANAGE) backup $(if $(BACKUP),--output $(BACKUP))
+
+## Restore a backup into an empty database: make restore BACKUP=backups/newsroom-....dump
+restore: venv
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=path" >&2; exit 2)
+	$(DEV_ENV) $(MANAGE) restore $(BACKUP)
 
 ci:
 	bash .ci/run

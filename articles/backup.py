@@ -1,0 +1,67 @@
+"""Backups: pg_dump/pg_restore on PostgreSQL, dumpdata/loaddata elsewhere (SQLite)."""
+
+import os
+import subprocess
+
+from django.core.management import call_command
+from django.db import connections
+
+# Derived or rebuilt by migrations; everything else (articles, photos, tags, users, the
+# admin's log and, later, workflow events) goes into the backup.
+EXCLUDED_FROM_JSON = ["contenttypes", "auth.permission", "sessions"]
+
+
+def _pg_environment(alias):
+    settings = connections[alias].settings_dict
+    env = dict(os.environ)
+    env.update(
+        {
+            "PGHOST": settings.get("HOST") or "",
+            "PGPORT": str(settings.get("PORT") or ""),
+            "PGUSER": settings.get("USER") or "",
+            "PGDATABASE": settings["NAME"],
+        }
+    )
+    if settings.get("PASSWORD"):
+        env["PGPASSWORD"] = settings["PASSWORD"]
+    return env
+
+
+def is_postgresql(alias="default"):
+    return connections[alias].vendor == "postgresql"
+
+
+def backup(path, *, alias="default"):
+    if is_postgresql(alias):
+        subprocess.run(
+            ["pg_dump", "--format=custom", "--no-owner", "--no-acl", "--file", str(path)],
+            env=_pg_environment(alias),
+            check=True,
+        )
+    else:
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            natural_primary=False,
+            exclude=EXCLUDED_FROM_JSON,
+            indent=None,
+            output=str(path),
+            database=alias,
+            verbosity=0,
+        )
+
+
+def restore(path, *, alias="default"):
+    """Restore into the database (meant for an empty one: a new server, a fresh volume)."""
+    if is_postgresql(alias):
+        connections[alias].close()
+        subprocess.run(
+            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-acl",
+             "--single-transaction", "--dbname", connections[alias].settings_dict["NAME"],
+             str(path)],
+            env=_pg_environment(alias),
+            check=True,
+        )  # fmt: skip
+    else:
+        call_command("migrate", database=alias, verbosity=0, interactive=False)
+        call_command("loaddata", str(path), database=alias, verbosity=0)
