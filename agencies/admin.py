@@ -16,7 +16,6 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = ["kind", "verified", "region"]
     search_fields = ["name", "short_name", "aliases", "region"]
     autocomplete_fields = ["parent"]
-    prepopulated_fields = {}
     readonly_fields = ["path"]
     fields = [
         "name", "short_name", "aliases", "slug", "kind", "parent", "region", "description",

@@ -242,7 +242,10 @@ def _person_name(tokens):
     freq, _ = _jieba()
     pieces = []
     for tok in tokens:
-        if not _is_name_piece(tok) or sum(len(t.word) for t in pieces) + len(tok.word) > 8:
+        if (
+            not _is_name_piece(tok)
+            or sum(len(t.word) for t in pieces) + len(tok.word) > MAX_PERSON_NAME
+        ):
             break
         pieces.append(tok)
     if not pieces:

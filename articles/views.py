@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 
@@ -50,7 +49,3 @@ def article_detail(request, pk, slug):
     if slug != article.slug:
         return redirect(article, permanent=True)
     return render(request, "articles/detail.html", {"article": article})
-
-
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))

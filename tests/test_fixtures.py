@@ -13,10 +13,6 @@ def test_seed_fixture_is_what_the_recipe_builds_today():
     assert build_seed() == (FIXTURES / "seed.json").read_text(encoding="utf-8")
 
 
-def test_seed_document_is_the_one_in_fixtures_source():
-    assert (FIXTURES / "source" / "000_18634d81e59b4d2f.txt").stat().st_size > 10_000
-
-
 def test_seed_fixture_loads_the_four_live_stories(seed):
     assert Article.objects.live().count() == 4
     assert seed[1].title == "用忠诚守护群众安全 用担当践行入警初心"
