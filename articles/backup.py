@@ -42,9 +42,7 @@ def backup(path, *, alias="default"):
         call_command(
             "dumpdata",
             natural_foreign=True,
-            natural_primary=False,
             exclude=EXCLUDED_FROM_JSON,
-            indent=None,
             output=str(path),
             database=alias,
             verbosity=0,

@@ -54,12 +54,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Live articles with what a list of them shows, in a fixed number of queries."""
-        return (
-            self.live()
-            .select_related("section")
-            .prefetch_related("photos")
-            .order_by("-publish_at", "-pk")
-        )
+        return self.live().select_related("section").order_by("-publish_at", "-pk")
 
 
 class Article(models.Model):
