@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_roles(sender, **kwargs):
+    from .roles import ensure_roles
+
+    ensure_roles()
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "稿件"
+
+    def ready(self):
+        # The groups and their permissions follow the code after every migrate.
+        post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="articles.ensure_roles")

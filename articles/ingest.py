@@ -29,6 +29,7 @@ from agencies.models import Agency, AgencyKind, Officer
 from .models import Article, Photo, Section, State
 from .recognise import AgencyMention, find_mentions
 from .typography import HAN, normalize_punctuation
+from .workflow import article_publish_printed
 
 HEADING_RE = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
 NAME = r"[\u4e00-\u9fff·]{2,8}"
@@ -412,12 +413,10 @@ def import_page(
         article.body = story.body
         article.summary = story.summary
         article.section = sections[(sections_by_position or {}).get(position, section)]
-        if publish and article.state != State.PUBLISHED:
-            article.state = State.PUBLISHED
-            article.publish_at = article.publish_at or now
-            article.first_published_at = article.first_published_at or now
         article.full_clean(exclude=["slug", "tags"])
         article.save(keep_timestamps=created or date is not None)
+        if publish and article.state == State.DRAFT:
+            article_publish_printed(article=article, at=now)
         (report.created if created else report.updated).append(article)
 
         mentions = find_mentions(story.text)

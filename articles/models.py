@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from agencies.models import Agency, Officer
@@ -115,9 +116,13 @@ class Article(models.Model):
     source_position = models.PositiveSmallIntegerField(
         "版面序号", null=True, blank=True, editable=False
     )
-    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    version = models.PositiveIntegerField(
+        "版本", default=1, editable=False, help_text="每次保存加一；用于发现并拒绝相互覆盖的修改。"
+    )
 
     objects = ArticleQuerySet.as_manager()
+    # Every saved version (content and workflow fields); body_html is derived from body.
+    history = HistoricalRecords(excluded_fields=["body_html"], verbose_name="稿件历史版本")
 
     class Meta:
         verbose_name = "稿件"
@@ -125,6 +130,17 @@ class Article(models.Model):
         ordering = ["-publish_at", "-pk"]
         get_latest_by = "publish_at"
         indexes = [models.Index(fields=["state", "publish_at"], name="article_live_idx")]
+        permissions = [
+            ("submit_article", "提交送审"),
+            ("edit_any_article", "编辑任何人的稿件"),
+            ("review_first", "初审"),
+            ("review_second", "复审"),
+            ("review_final", "终审"),
+            ("publish_article", "签发、定时发布"),
+            ("withdraw_article", "撤稿与恢复"),
+            ("correct_article", "发布更正"),
+            ("view_audit", "查看和导出审计记录"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source_document", "source_position"],
@@ -161,16 +177,20 @@ class Article(models.Model):
             raise ValidationError({"publish_at": "已发布的稿件必须有发布时间。"})
 
     def save(self, *args, keep_timestamps=False, **kwargs):
-        """Render the body once here so pages only print it; refresh ``updated_at`` unless
-        the caller supplies historical timestamps (the page importer does)."""
+        """Render the body once here so pages only print it; count the version; refresh
+        ``updated_at`` unless the caller supplies historical timestamps (the importer does)."""
         if not self.slug:
             self.slug = unique_slug(self, self.title, max_length=100)
         self.body_html = render_markdown(self.body)
         if not keep_timestamps:
             self.updated_at = timezone.now()
+        if not self._state.adding:
+            self.version += 1  # what the admin's stale-edit check compares against
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "body_html", "updated_at", "slug"}
+            kwargs["update_fields"] = {
+                *update_fields, "body_html", "updated_at", "slug", "version"
+            }  # fmt: skip
         super().save(*args, **kwargs)
 
 
@@ -231,3 +251,65 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.article}：{self.text[:30]}"
+
+
+class Action(models.TextChoices):
+    CREATE = "create", "创建"
+    SUBMIT = "submit", "送审"
+    APPROVE = "approve", "审核通过"
+    RETURN = "return", "退回"
+    PUBLISH = "publish", "签发"
+    SCHEDULE = "schedule", "定时发布"
+    WITHDRAW = "withdraw", "撤稿"
+    RESTORE = "restore", "恢复"
+    CORRECT = "correct", "更正"
+    REVERT = "revert", "恢复历史版本"
+
+
+class WorkflowEvent(models.Model):
+    """One step of an article's way through the newsroom; written only by articles.workflow."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField("操作", max_length=20, choices=Action)
+    from_state = models.CharField("原状态", max_length=20, choices=State)
+    to_state = models.CharField("新状态", max_length=20, choices=State)
+    stage = models.PositiveSmallIntegerField("审核阶段", default=0)
+    comment = models.TextField("意见", blank=True)
+    publish_at = models.DateTimeField("发布时间", null=True, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "流程记录"
+        verbose_name_plural = "流程记录"
+        ordering = ["created_at", "pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return f"{self.article}：{self.get_action_display()}"
+
+
+class EditSession(models.Model):
+    """Who has an article open in the admin: a soft lock that warns but never blocks."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="edit_sessions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "编辑中"
+        verbose_name_plural = "编辑中"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_edit_session_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} 正在编辑 {self.article}"

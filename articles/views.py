@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 
 from .models import Article, Section
+from .preview import article_for_token, preview_response
 
 PAGE_SIZE = 20
 
@@ -49,3 +50,14 @@ def article_detail(request, pk, slug):
     if slug != article.slug:
         return redirect(article, permanent=True)
     return render(request, "articles/detail.html", {"article": article})
+
+
+def shared_preview(request, token):
+    """A draft shared by a signed link: no account needed, never cached or indexed."""
+    article = article_for_token(token)
+    if article is None:
+        response = render(request, "articles/preview_expired.html", status=410)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "no-store"
+        return response
+    return preview_response(request, article, banner="预览稿（尚未发布，请勿转发）")

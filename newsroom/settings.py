@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "simple_history",
     "agencies",
     "articles",
 ]
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -135,6 +137,30 @@ TAGGIT_CASE_INSENSITIVE = True
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "北疆法治报")
 # Number of review stages (三审: 初审, 复审, 终审).
 NEWSROOM_REVIEW_STAGES = int(os.environ.get("NEWSROOM_REVIEW_STAGES", "3"))
+if NEWSROOM_REVIEW_STAGES < 1:
+    raise ImproperlyConfigured("NEWSROOM_REVIEW_STAGES must be 1 or more.")
+# How long a shared preview link works, in hours.
+NEWSROOM_PREVIEW_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_HOURS", "72"))
+# How long "X is editing this story" lasts without a sign of life, in seconds.
+NEWSROOM_EDIT_SESSION_SECONDS = int(os.environ.get("NEWSROOM_EDIT_SESSION_SECONDS", "120"))
+
+# Mail: the console in development; SMTP from EMAIL_* otherwise.
+if os.environ.get("EMAIL_HOST") or not DEBUG:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS"),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
 # Security. Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

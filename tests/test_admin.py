@@ -16,12 +16,18 @@ def editor(admin_client):
 
 @pytest.mark.parametrize(
     "model",
-    ["articles/article", "articles/section", "articles/photo", "articles/correction",
-     "agencies/agency", "agencies/officer", "taggit/tag"],
+    ["articles/article", "articles/section", "articles/photo", "agencies/agency",
+     "agencies/officer", "taggit/tag"],
 )  # fmt: skip
 def test_every_model_has_a_changelist_and_an_add_form(editor, seed, model):
     assert editor.get(f"/admin/{model}/").status_code == 200
     assert editor.get(f"/admin/{model}/add/").status_code == 200
+
+
+@pytest.mark.parametrize("model", ["articles/correction", "articles/workflowevent"])
+def test_records_written_by_the_workflow_are_read_only(editor, seed, model):
+    assert editor.get(f"/admin/{model}/").status_code == 200
+    assert editor.get(f"/admin/{model}/add/").status_code == 403
 
 
 def test_admin_speaks_chinese(editor, seed):

@@ -34,6 +34,7 @@ SEED_MODELS = [
     "articles.article",
     "articles.photo",
     "articles.correction",
+    "articles.workflowevent",
     "taggit.tag",
     "taggit.taggeditem",
 ]

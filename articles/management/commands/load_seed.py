@@ -17,4 +17,9 @@ class Command(BaseCommand):
             self.stdout.write("数据库中已有稿件，未载入示例版面。")
             return
         call_command("loaddata", FIXTURES / "seed.json", verbosity=0)
+        # loaddata writes rows as they are, without history: record each story's first version.
+        for article in Article.objects.exclude(pk__in=Article.history.values("id")):
+            Article.history.bulk_history_create(
+                [article], default_change_reason="载入示例版面", default_date=article.updated_at
+            )
         self.stdout.write(self.style.SUCCESS("已载入示例版面。"))

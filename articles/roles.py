@@ -1,0 +1,76 @@
+"""The newsroom's roles (groups) and what each may do. `ensure_roles()` is idempotent: it runs
+after every migrate, from `manage.py setup_roles`, and in tests."""
+
+from django.conf import settings
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+REPORTER = "记者"
+EDITOR = "编辑"
+DIRECTOR = "部门主任"
+CHIEF = "总编辑"
+
+_REPORTER = [
+    "articles.add_article", "articles.change_article", "articles.view_article",
+    "articles.submit_article",
+    "articles.add_photo", "articles.change_photo", "articles.delete_photo", "articles.view_photo",
+    "articles.view_section", "articles.view_correction",
+    "agencies.view_agency", "agencies.view_officer",
+    "taggit.view_tag", "taggit.add_tag",
+]  # fmt: skip
+_EDITOR = [
+    *_REPORTER,
+    "articles.edit_any_article", "articles.review_first",
+    "agencies.add_agency", "agencies.change_agency",
+    "agencies.add_officer", "agencies.change_officer",
+    "taggit.change_tag",
+]  # fmt: skip
+_DIRECTOR = [*_EDITOR, "articles.review_second", "articles.correct_article"]
+_CHIEF = [
+    *_DIRECTOR,
+    "articles.review_final", "articles.publish_article", "articles.withdraw_article",
+    "articles.view_audit", "articles.view_workflowevent",
+    "articles.add_section", "articles.change_section",
+    "articles.add_correction", "articles.change_correction",
+]  # fmt: skip
+
+ROLES = {REPORTER: _REPORTER, EDITOR: _EDITOR, DIRECTOR: _DIRECTOR, CHIEF: _CHIEF}
+
+
+def ensure_roles(**kwargs):
+    """Create the four groups with exactly their permissions."""
+    from django.apps import apps
+
+    for app_label in ("articles", "agencies", "taggit"):
+        create_permissions(apps.get_app_config(app_label), verbosity=0)
+    for name, codenames in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = []
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            permissions.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)
+
+
+def stage_count():
+    return settings.NEWSROOM_REVIEW_STAGES
+
+
+def stage_permission(stage):
+    """The permission that approves ``stage``: the first stage is 初审, the last 终审, any
+    between 复审. With one stage, it is 终审."""
+    if stage == stage_count():
+        return "articles.review_final"
+    if stage == 1:
+        return "articles.review_first"
+    return "articles.review_second"
+
+
+def stage_name(stage):
+    if stage == stage_count():
+        return "终审"
+    if stage == 1:
+        return "初审"
+    return "复审" if stage_count() == 3 else f"第{stage}审"
