@@ -31,8 +31,10 @@ run: migrate
 admin: migrate
 	$(DEV_ENV) $(MANAGE) createsuperuser
 
-## The whole test suite (SQLite; PostgreSQL when DATABASE_URL points there)
+## The whole test suite (SQLite; PostgreSQL when DATABASE_URL points there). Browser tests
+## use Debian's Chromium, installed here when possible and skipped (with a reason) when not.
 test: venv
+	-@bash scripts/install-browser.sh
 	DJANGO_DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv

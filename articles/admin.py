@@ -127,7 +127,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = [QueueFilter, "state", "review_stage", "section", "agencies", "author"]
     search_fields = ["title", "subtitle", "kicker", "byline", "summary"]
     date_hierarchy = "publish_at"
-    autocomplete_fields = ["agencies", "officers", "section"]
+    autocomplete_fields = ["agencies", "officers"]
     list_select_related = ["section", "author"]
     readonly_fields = [
         "status", "stage", "publish_at", "first_published_at", "updated_at", "author",

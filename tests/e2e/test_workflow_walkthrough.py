@@ -1,0 +1,123 @@
+"""The newsroom's day, in a real browser: a reporter writes and submits, three reviewers
+approve in turn, the chief schedules, the story goes live at its time, a correction appears
+under it, a withdrawal takes it down; every step is in the timeline and the history."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from articles.models import Article, State
+from articles.roles import CHIEF, DIRECTOR, EDITOR, REPORTER, ensure_roles
+from tests.factories import SectionFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "e2e-password-Quk7"
+
+
+@pytest.fixture
+def newsroom(fast_passwords):
+    ensure_roles()
+    User = get_user_model()
+    for name, group in [("jizhe", REPORTER), ("bianji", EDITOR), ("zhuren", DIRECTOR),
+                        ("zongbian", CHIEF)]:  # fmt: skip
+        user = User.objects.create_user(name, password=PASSWORD, is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
+    return SectionFactory(name="要闻", slug="yao-wen")
+
+
+def login(new_page, live_server, username):
+    page = new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return page
+
+
+def act(page, action, comment=""):
+    if comment:
+        page.fill("#workflow-comment", comment)
+    page.click(f"button[name=action][value={action}]")
+    page.wait_for_load_state()
+    assert page.locator(".messagelist .error").count() == 0, page.inner_text(".messagelist")
+
+
+def test_story_from_draft_to_withdrawn_in_the_admin(new_page, live_server, newsroom):
+    # The reporter writes and submits.
+    page = login(new_page, live_server, "jizhe")
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_title", "白彦花派出所调解纠纷")
+    page.select_option("#id_section", label="要闻")
+    page.fill("#id_body", "4月27日下午，所长那顺吉日嘎拉进行“云端”调解。")
+    page.click("input[name=_continue]")
+    page.wait_for_selector("#workflow")
+    article = Article.objects.get(title="白彦花派出所调解纠纷")
+    change_url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+    assert page.locator("button[name=action][value=approve]").count() == 0
+    act(page, "submit", "请审阅")
+    assert "审核中" in page.inner_text("#workflow")
+
+    # Three reviewers approve in turn; each sees only what they may do.
+    for username in ["bianji", "zhuren"]:
+        reviewer = login(new_page, live_server, username)
+        reviewer.goto(change_url)
+        assert reviewer.locator("button[name=action][value=publish]").count() == 0
+        act(reviewer, "approve", f"{username} 同意")
+    chief = login(new_page, live_server, "zongbian")
+    chief.goto(change_url)
+    assert "终审" in chief.inner_text("#workflow")
+
+    # The chief schedules it for two hours from now.
+    when = timezone.localtime() + datetime.timedelta(hours=2)
+    chief.fill("#workflow-publish-at", when.strftime("%Y-%m-%dT%H:%M"))
+    act(chief, "publish", "明早见报")
+    assert "定时发布" in chief.inner_text("#workflow")
+    article.refresh_from_db()
+    public_url = f"{live_server.url}{article.get_absolute_url()}"
+    reader = new_page()
+    assert reader.goto(public_url).status == 404
+
+    # At its time it is live, with no command run.
+    with time_machine.travel(when + datetime.timedelta(minutes=1), tick=True):
+        assert reader.goto(public_url).status == 200
+        assert "白彦花派出所调解纠纷" in reader.inner_text("h1")
+
+        chief.goto(change_url)
+        act(chief, "correct", "更正：调解时间为4月27日下午。")
+        reader.goto(public_url)
+        assert "更正：调解时间为4月27日下午。" in reader.inner_text(".corrections")
+
+        chief.goto(change_url)
+        act(chief, "withdraw", "当事人要求撤稿")
+        assert reader.goto(public_url).status == 404
+
+        chief.goto(change_url)
+        timeline = chief.inner_text(".timeline")
+        for step in ["送审", "审核通过", "定时发布", "更正", "撤稿"]:
+            assert step in timeline
+        chief.goto(f"{live_server.url}/admin/articles/article/{article.pk}/versions/")
+        versions = chief.locator("tbody tr").count()
+    assert versions >= 7  # created, submitted, two approvals, scheduled, corrected, withdrawn
+    assert Article.objects.get(pk=article.pk).state == State.WITHDRAWN
+
+
+def test_a_reader_with_a_shared_link_reads_the_draft(new_page, live_server, newsroom):
+    page = login(new_page, live_server, "bianji")
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_title", "未发布的稿件")
+    page.select_option("#id_section", label="要闻")
+    page.fill("#id_body", "正文。")
+    page.click("input[name=_continue]")
+    page.click("text=生成预览链接")
+    message = page.inner_text(".messagelist")
+    link = message[message.index("http") :].split()[0]
+    reader = new_page()
+    assert reader.goto(link).status == 200
+    assert "未发布的稿件" in reader.inner_text("h1")
+    assert "预览稿" in reader.inner_text(".preview-banner")
