@@ -1,12 +1,14 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
 
+from articles.caching import public_page
 from articles.models import Article
 from articles.views import ArticleListMixin
 
 from .models import Agency, Officer
 
 
+@public_page
 def agency_index(request):
     agencies = Agency.objects.all()  # ordered by path: a depth-first walk of the tree
     return render(request, "agencies/index.html", {"agencies": agencies})

@@ -11,9 +11,20 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from taggit.models import Tag as TaggitTag
 
 from . import workflow
-from .models import Action, Article, Correction, EditSession, Photo, Section, State, WorkflowEvent
+from .models import (
+    Action,
+    Article,
+    Correction,
+    EditSession,
+    Photo,
+    Section,
+    State,
+    Tag,
+    WorkflowEvent,
+)  # fmt: skip
 from .preview import preview_response, share_url
 from .roles import stage_count, stage_name, stage_permission
 
@@ -26,6 +37,17 @@ def display_name(user):
     if user is None:
         return "系统"
     return user.get_full_name() or user.get_username()
+
+
+# Our own Tag model (pinyin slugs) replaces taggit's, which stays unused.
+admin.site.unregister(TaggitTag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    readonly_fields = ["slug"]
 
 
 @admin.register(Section)

@@ -15,3 +15,6 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # The groups and their permissions follow the code after every migrate.
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="articles.ensure_roles")
+        from . import signals
+
+        signals.connect()

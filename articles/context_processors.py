@@ -4,9 +4,16 @@ from django.utils.functional import SimpleLazyObject
 from .models import Section
 
 
+def sections(request):
+    """The sections, read once per request (the navigation and the home page share them)."""
+    if not hasattr(request, "_newsroom_sections"):
+        request._newsroom_sections = list(Section.objects.all())
+    return request._newsroom_sections
+
+
 def site(request):
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
         # Lazy: pages that do not draw the navigation do not query for it.
-        "nav_sections": SimpleLazyObject(lambda: list(Section.objects.all())),
+        "nav_sections": SimpleLazyObject(lambda: sections(request)),
     }

@@ -1,15 +1,26 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
 
 from agencies.models import Agency, Officer
-from newsroom.text import unique_slug
+from newsroom.text import pinyin_slug, unique_slug
 
 from .markup import render_markdown
+from .search import update_search_vector
+
+
+class SearchIndexField(SearchVectorField):
+    """A tsvector on PostgreSQL; on SQLite (development) an unused text column, so that one
+    set of migrations serves both."""
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
 
 
 class Section(models.Model):
@@ -33,6 +44,34 @@ class Section(models.Model):
         if not self.slug:
             self.slug = unique_slug(self, self.name, max_length=50)
         super().save(*args, **kwargs)
+
+
+class Tag(TagBase):
+    """A tag with an ASCII (pinyin) slug, like every other slug on the site."""
+
+    class Meta:
+        verbose_name = "标签"
+        verbose_name_plural = "标签"
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        slug = pinyin_slug(tag, max_length=90) or "tag"
+        return f"{slug}-{i}" if i is not None else slug
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        verbose_name = "稿件标签"
+        verbose_name_plural = "稿件标签"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
+        ]
 
 
 class State(models.TextChoices):
@@ -81,7 +120,7 @@ class Article(models.Model):
     officers = models.ManyToManyField(
         Officer, verbose_name="相关民警", blank=True, related_name="articles"
     )
-    tags = TaggableManager("标签", blank=True, help_text="用逗号分隔。")
+    tags = TaggableManager("标签", through=TaggedArticle, blank=True, help_text="用逗号分隔。")
     state = models.CharField(
         "状态", max_length=20, choices=State, default=State.DRAFT, db_index=True, editable=False
     )
@@ -116,13 +155,18 @@ class Article(models.Model):
     source_position = models.PositiveSmallIntegerField(
         "版面序号", null=True, blank=True, editable=False
     )
+    # Derived from the text at save (articles.search); never serialised: fixtures and
+    # backups rebuild it.
+    search_vector = SearchIndexField(null=True, editable=False, serialize=False)
     version = models.PositiveIntegerField(
         "版本", default=1, editable=False, help_text="每次保存加一；用于发现并拒绝相互覆盖的修改。"
     )
 
     objects = ArticleQuerySet.as_manager()
     # Every saved version (content and workflow fields); body_html is derived from body.
-    history = HistoricalRecords(excluded_fields=["body_html"], verbose_name="稿件历史版本")
+    history = HistoricalRecords(
+        excluded_fields=["body_html", "search_vector"], verbose_name="稿件历史版本"
+    )
 
     class Meta:
         verbose_name = "稿件"
@@ -192,6 +236,7 @@ class Article(models.Model):
                 *update_fields, "body_html", "updated_at", "slug", "version"
             }  # fmt: skip
         super().save(*args, **kwargs)
+        update_search_vector(self)
 
 
 def photo_upload_to(instance, filename):

@@ -16,14 +16,14 @@ _REPORTER = [
     "articles.add_photo", "articles.change_photo", "articles.delete_photo", "articles.view_photo",
     "articles.view_section", "articles.view_correction",
     "agencies.view_agency", "agencies.view_officer",
-    "taggit.view_tag", "taggit.add_tag",
+    "articles.view_tag", "articles.add_tag",
 ]  # fmt: skip
 _EDITOR = [
     *_REPORTER,
     "articles.edit_any_article", "articles.review_first",
     "agencies.add_agency", "agencies.change_agency",
     "agencies.add_officer", "agencies.change_officer",
-    "taggit.change_tag",
+    "articles.change_tag",
 ]  # fmt: skip
 _DIRECTOR = [*_EDITOR, "articles.review_second", "articles.correct_article"]
 _CHIEF = [
@@ -41,7 +41,7 @@ def ensure_roles(**kwargs):
     """Create the four groups with exactly their permissions."""
     from django.apps import apps
 
-    for app_label in ("articles", "agencies", "taggit"):
+    for app_label in ("articles", "agencies"):
         create_permissions(apps.get_app_config(app_label), verbosity=0)
     for name, codenames in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)

@@ -1,32 +1,58 @@
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import http_date
 from django.views.generic import ListView
 
-from .models import Article, Section
+from . import search as search_engine
+from .caching import public_page
+from .context_processors import sections as all_sections
+from .models import Article, Section, Tag
 from .preview import article_for_token, preview_response
 
 PAGE_SIZE = 20
+PER_SECTION_ON_HOME = 5
+RELATED = 5
 
 
 class ArticleListMixin:
-    """A paginated list of live stories; subclasses narrow the queryset."""
+    """A paginated list of live stories, through the page cache; subclasses narrow it."""
 
     paginate_by = PAGE_SIZE
     context_object_name = "articles"
+
+    @method_decorator(public_page)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return Article.objects.for_listing()
 
 
+@public_page
 def home(request):
     articles = Article.objects.for_listing()
     featured = list(articles.filter(featured=True)[:3])
-    latest = list(articles.exclude(pk__in=[a.pk for a in featured])[:PAGE_SIZE])
-    sections = Section.objects.all()
-    return render(
-        request,
-        "articles/home.html",
-        {"featured": featured, "latest": latest, "sections": sections},
+    # The latest few of every section, in one query.
+    ranked = (
+        articles.exclude(pk__in=[a.pk for a in featured])
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("section_id")],
+                order_by=[F("publish_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(row__lte=PER_SECTION_ON_HOME)
     )
+    by_section = {}
+    for article in ranked:
+        by_section.setdefault(article.section_id, []).append(article)
+    sections = [(s, by_section[s.pk]) for s in all_sections(request) if s.pk in by_section]
+    return render(request, "articles/home.html", {"featured": featured, "sections": sections})
 
 
 class SectionView(ArticleListMixin, ListView):
@@ -40,6 +66,33 @@ class SectionView(ArticleListMixin, ListView):
         return super().get_context_data(section=self.section, **kwargs)
 
 
+class TagView(ArticleListMixin, ListView):
+    template_name = "articles/tag.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SearchView(ArticleListMixin, ListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = search_engine.normalise_query(self.request.GET.get("q", ""))
+        return search_engine.search(super().get_queryset(), self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, **kwargs)
+        context["results"] = [
+            (article, search_engine.snippet(article, self.query)) for article in context["articles"]
+        ]
+        return context
+
+
+@public_page
 def article_detail(request, pk, slug):
     article = get_object_or_404(
         Article.objects.live()
@@ -49,7 +102,19 @@ def article_detail(request, pk, slug):
     )
     if slug != article.slug:
         return redirect(article, permanent=True)
-    return render(request, "articles/detail.html", {"article": article})
+    agency_ids = [a.pk for a in article.agencies.all()]
+    tag_ids = [t.pk for t in article.tags.all()]
+    related = []
+    if agency_ids or tag_ids:
+        related = list(
+            Article.objects.for_listing()
+            .filter(Q(agencies__in=agency_ids) | Q(tags__in=tag_ids))
+            .exclude(pk=article.pk)
+            .distinct()[:RELATED]
+        )
+    response = render(request, "articles/detail.html", {"article": article, "related": related})
+    response["Last-Modified"] = http_date(article.updated_at.timestamp())
+    return response
 
 
 def shared_preview(request, token):
@@ -61,3 +126,15 @@ def shared_preview(request, token):
         response["Cache-Control"] = "no-store"
         return response
     return preview_response(request, article, banner="预览稿（尚未发布，请勿转发）")
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:news-sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -18,3 +18,13 @@ def seed(db):
 @pytest.fixture
 def seed_text():
     return SEED_DOCUMENT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty page cache (the local-memory cache outlives tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

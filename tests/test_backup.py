@@ -5,11 +5,10 @@ import subprocess
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from taggit.models import Tag
 
 from agencies.models import Agency, Officer
 from articles.backup import is_postgresql
-from articles.models import Article, Correction, Photo
+from articles.models import Article, Correction, Photo, Tag
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,7 +17,7 @@ def snapshot():
     return {
         "articles": sorted(Article.objects.values_list("pk", "title", "state", "body")),
         "photos": sorted(Photo.objects.values_list("pk", "caption", "credit")),
-        "tags": sorted(Article.tags.through.objects.values_list("object_id", "tag__name")),
+        "tags": sorted(Article.tags.through.objects.values_list("content_object_id", "tag__name")),
         "agencies": sorted(Agency.objects.values_list("pk", "name", "path")),
         "officers": sorted(Officer.objects.values_list("pk", "name")),
         "corrections": sorted(Correction.objects.values_list("pk", "text")),
@@ -50,7 +49,7 @@ def test_backup_then_restore_into_an_empty_database_gives_everything_back(tmp_pa
                 ["pg_restore", "--no-owner", *server, "-d", target, str(path)],
                 check=True,
             )  # fmt: skip
-            query = "SELECT count(*) FROM articles_article UNION ALL SELECT count(*) FROM articles_photo UNION ALL SELECT count(*) FROM taggit_taggeditem UNION ALL SELECT count(*) FROM articles_correction"  # noqa: E501
+            query = "SELECT count(*) FROM articles_article UNION ALL SELECT count(*) FROM articles_photo UNION ALL SELECT count(*) FROM articles_taggedarticle UNION ALL SELECT count(*) FROM articles_correction"  # noqa: E501
             out = subprocess.run(
                 ["psql", *server, "-d", target, "-tA", "-c", query],
                 check=True,

@@ -35,8 +35,8 @@ SEED_MODELS = [
     "articles.photo",
     "articles.correction",
     "articles.workflowevent",
-    "taggit.tag",
-    "taggit.taggeditem",
+    "articles.tag",
+    "articles.taggedarticle",
 ]
 
 

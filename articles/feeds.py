@@ -1,0 +1,81 @@
+"""RSS feeds: the whole site, each section, each agency (with the agencies below it)."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
+
+from agencies.models import Agency
+
+from .models import Article, Section
+
+FEED_SIZE = 30
+
+
+class SiteFeed(Feed):
+    feed_type = Rss201rev2Feed
+    language = "zh-cn"
+
+    def title(self, obj=None):
+        return settings.NEWSROOM_SITE_NAME
+
+    def link(self, obj=None):
+        return reverse("articles:home")
+
+    def description(self, obj=None):
+        return f"{settings.NEWSROOM_SITE_NAME}：最新报道"
+
+    def stories(self, obj):
+        return Article.objects.for_listing()
+
+    def items(self, obj=None):
+        return self.stories(obj)[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary or item.subtitle
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.byline or None
+
+    def item_categories(self, item):
+        return [item.section.name]
+
+
+class SectionFeed(SiteFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} - {settings.NEWSROOM_SITE_NAME}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def stories(self, obj):
+        return Article.objects.for_listing().filter(section=obj)
+
+
+class AgencyFeed(SiteFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Agency, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} - {settings.NEWSROOM_SITE_NAME}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def stories(self, obj):
+        subtree = Agency.objects.descendants_of(obj).values("pk")
+        matching = Article.objects.filter(agencies__in=subtree).values("pk")
+        return Article.objects.for_listing().filter(pk__in=matching)
