@@ -9,6 +9,7 @@ by all web workers); local memory otherwise.
 """
 
 import functools
+import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -67,7 +68,9 @@ def public_page(view):
         if request.method not in ("GET", "HEAD") or seconds <= 0:
             return view(request, *args, **kwargs)
         gen = generation()
-        key = f"newsroom:page:{gen}:{request.get_host()}{request.get_full_path()}"
+        # Hashed: the key stays short however long the query string is.
+        url = f"{request.get_host()}{request.get_full_path()}".encode()
+        key = f"newsroom:page:{gen}:{hashlib.sha256(url).hexdigest()}"
         cached = cache.get(key)
         if cached is not None:
             response = cached
