@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 FIXTURE_DB := $(CURDIR)/.fixtures.sqlite3
 
-.PHONY: run test lint format fixtures ci venv admin migrate clean backup restore
+.PHONY: run test lint format fixtures ci venv admin migrate clean backup restore bench
 
 venv: $(VENV)/.installed
 
@@ -61,6 +61,11 @@ backup: venv
 restore: venv
 	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=path" >&2; exit 2)
 	$(DEV_ENV) $(MANAGE) restore $(BACKUP)
+
+## The load benchmark (PostgreSQL, wrk, gunicorn): 1k, 10k and 100k stories. BENCH_ARGS=--smoke
+## runs a quick one.
+bench: venv
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ci:
 	bash .ci/run

@@ -1,13 +1,17 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
+from .caching import generation
 from .models import Section
 
 
 def sections(request):
     """The sections, read once per request (the navigation and the home page share them)."""
     if not hasattr(request, "_newsroom_sections"):
-        request._newsroom_sections = list(Section.objects.all())
+        # Cached until public content changes (the generation moves on).
+        key = f"newsroom:sections:{generation()}"
+        request._newsroom_sections = cache.get_or_set(key, lambda: list(Section.objects.all()))
     return request._newsroom_sections
 
 

@@ -173,7 +173,13 @@ class Article(models.Model):
         verbose_name_plural = "稿件"
         ordering = ["-publish_at", "-pk"]
         get_latest_by = "publish_at"
-        indexes = [models.Index(fields=["state", "publish_at"], name="article_live_idx")]
+        indexes = [
+            models.Index(fields=["state", "publish_at"], name="article_live_idx"),
+            # A section's live stories, newest first: section pages and the home page.
+            models.Index(
+                fields=["section", "state", "-publish_at"], name="article_section_live_idx"
+            ),
+        ]
         permissions = [
             ("submit_article", "提交送审"),
             ("edit_any_article", "编辑任何人的稿件"),

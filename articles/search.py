@@ -66,8 +66,34 @@ def search_vector(article):
         return SearchVector(Value(segmented(text)), weight=weight, config="simple")
 
     captions = [p.caption for p in article.photos.all()] if article.pk else []
-    lead = " ".join([article.kicker, article.subtitle, article.summary, article.byline, *captions])
+    lead = _lead(article, captions)
     return vector(article.title, "A") + vector(lead, "B") + vector(article.body, "C")
+
+
+def _lead(article, captions):
+    return " ".join([article.kicker, article.subtitle, article.summary, article.byline, *captions])
+
+
+def bulk_update_search_vectors(articles, captions=None):
+    """Recompute many articles' tsvectors in one statement (PostgreSQL only). ``captions``
+    maps an article's id to its photo captions."""
+    if not is_postgresql() or not articles:
+        return
+    captions = captions or {}
+    rows = [
+        (a.pk, segmented(a.title), segmented(_lead(a, captions.get(a.pk, []))), segmented(a.body))
+        for a in articles
+    ]
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    sql = (
+        "UPDATE articles_article AS a SET search_vector = "
+        "setweight(to_tsvector('simple', v.t), 'A') || "
+        "setweight(to_tsvector('simple', v.l), 'B') || "
+        "setweight(to_tsvector('simple', v.b), 'C') "
+        f"FROM (VALUES {values}) AS v(id, t, l, b) WHERE a.id = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
 
 
 def update_search_vector(article):

@@ -1,0 +1,316 @@
+"""The load benchmark: every public page under wrk, at several archive sizes, as ratios
+against the floor (/healthz on the same gunicorn, which touches no database).
+
+    python bench/run.py [--sizes 1000,10000,100000] [--duration 10] [--smoke]
+
+Each size gets a fresh PostgreSQL database filled by `manage.py bench_data`; gunicorn runs
+from gunicorn.conf.py with production settings (DEBUG off), once with the page cache off and
+once with it on (Redis). Prints a table per size and writes bench/results/<date>.json.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_BASE = PG_ADMIN.rsplit("/", 1)[0]
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+PORT = int(os.environ.get("BENCH_PORT", "8799"))
+QUERIES = ["诈骗", "养老诈骗", "白彦花"]
+# One key for the whole run: the editor's session is made by one process and read by gunicorn.
+SECRET_KEY = "bench-" + secrets.token_urlsafe(40)
+
+TARGETS = {  # uncached ratio to the floor at the largest size
+    "article": 0.45, "home": 0.35, "section": 0.35, "agency": 0.35, "officer": 0.35,
+    "section p50": 0.30, "search": 0.15, "feed": 0.30, "sitemap": 0.30, "admin": 0.10,
+}  # fmt: skip
+
+
+def run(cmd, env=None, **kwargs):
+    return subprocess.run(cmd, cwd=ROOT, env=env, check=True, text=True, **kwargs)
+
+
+def django_env(database_url, **extra):
+    env = dict(os.environ)
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=SECRET_KEY,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=database_url,
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(env, *args, capture=False):
+    result = run([PYTHON, "manage.py", *args], env=env, capture_output=capture)
+    return result.stdout if capture else None
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() != 0:
+        sys.exit("wrk is missing: install Debian's package wrk")
+    run(["apt-get", "install", "-y", "-qq", "wrk"], capture_output=True)
+
+
+def fresh_database(name):
+    run(["psql", PG_ADMIN, "-q", "-c", f"DROP DATABASE IF EXISTS {name}",
+         "-c", f"CREATE DATABASE {name}"], capture_output=True)  # fmt: skip
+    return f"{PG_BASE}/{name}"
+
+
+def pick_urls(env):
+    """Representative pages of this archive, chosen by a query (same choice every run)."""
+    script = """
+import json
+from django.db.models import Count
+from agencies.models import Agency, Officer
+from articles.models import Article, Section
+live = Article.objects.live()
+section = Section.objects.annotate(n=Count("articles")).order_by("-n", "pk").first()
+agency = Agency.objects.filter(children__isnull=False, kind="bureau").order_by("pk").first()
+officer = Officer.objects.annotate(n=Count("articles")).order_by("-n", "pk").first()
+article = live.order_by("-publish_at").first()
+pages = -(-live.filter(section=section).count() // 20)
+print(json.dumps({
+    "home": "/",
+    "section": section.get_absolute_url(),
+    "agency": agency.get_absolute_url(),
+    "officer": officer.get_absolute_url(),
+    "article": article.get_absolute_url(),
+    # Page 50, or the last page of a smaller archive.
+    "section p50": section.get_absolute_url() + "?page=%d" % min(50, max(1, pages)),
+}))
+"""
+    urls = json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
+    for n, q in enumerate(QUERIES, start=1):
+        urls[f"search {n}"] = "/search/?q=" + urllib.request.quote(q)
+    urls["feed"] = "/feed/"
+    urls["sitemap"] = "/sitemap.xml"
+    return urls
+
+
+def editor_cookie(env):
+    script = """
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+User = get_user_model()
+user, _ = User.objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
+user.groups.add(Group.objects.get(name="编辑"))
+s = SessionStore()
+s[SESSION_KEY] = str(user.pk)
+s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+s.create()
+print(s.session_key)
+"""
+    return manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1]
+
+
+class Gunicorn:
+    def __init__(self, env):
+        self.env = dict(env, GUNICORN_BIND=f"127.0.0.1:{PORT}")
+        self.process = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "--config", "gunicorn.conf.py",
+             "--access-logfile", "/dev/null"],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                return self
+            except OSError:
+                if self.process.poll() is not None:
+                    sys.exit("gunicorn exited:\n" + self.process.stderr.read()[-3000:])
+                time.sleep(0.1)
+        sys.exit("gunicorn did not start")
+
+    def worker_rss_mb(self):
+        pids = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        sizes = []
+        for pid in pids:
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        return round(max(sizes), 1) if sizes else None
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def wrk(url, duration, cookie=None):
+    cmd = ["wrk", "-t2", "-c16", f"-d{duration}s", "--latency", "-H", "Host: 127.0.0.1"]
+    if cookie:
+        cmd += ["-H", f"Cookie: sessionid={cookie}"]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    result = parse_wrk(out)
+    if result["rps"] == 0:
+        print(out, file=sys.stderr)
+    return result
+
+
+def _ms(text):
+    match = re.match(r"([\d.]+)(\w+)", text)
+    if match is None:  # wrk prints "-nan" when no request completed
+        return float("nan")
+    value, unit = match.groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def parse_wrk(out):
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    errors = 0
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    ):
+        errors += sum(int(g) for g in match.groups())
+    non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors, "non_2xx": non2xx}
+
+
+def measure(size, duration, warmup):
+    database = fresh_database(f"newsroom_bench_{size}")
+    env = django_env(database)
+    manage(env, "migrate", "-v0")
+    started = time.monotonic()
+    manage(env, "bench_data", "--articles", str(size))
+    bench_data_seconds = round(time.monotonic() - started, 1)
+    urls = pick_urls(env)
+    cookie = editor_cookie(env)
+    counts = json.loads(
+        manage(env, "bench_queries", *urls.values(), capture=True).strip().splitlines()[-1]
+    )
+    results = {"bench_data_seconds": bench_data_seconds, "modes": {}}
+    modes = [
+        ("uncached", {"NEWSROOM_PAGE_CACHE_SECONDS": "0"}),
+        ("cached", {"NEWSROOM_PAGE_CACHE_SECONDS": "300", "REDIS_URL": REDIS}),
+    ]
+    for mode, extra in modes:
+        if mode == "cached":
+            run(["redis-cli", "-u", REDIS, "FLUSHDB"], capture_output=True)
+        pages = {}
+        with Gunicorn(django_env(database, **extra)) as server:
+            base = f"http://127.0.0.1:{PORT}"
+            targets = {"floor": "/healthz", **urls}
+            if mode == "uncached":
+                targets["admin"] = "/admin/articles/article/"
+            for name, path in targets.items():
+                cookie_for = cookie if name == "admin" else None
+                wrk(base + path, warmup, cookie_for)  # warm-up
+                pages[name] = wrk(base + path, duration, cookie_for) | {"url": path}
+                pages[name].update(counts.get(path, {}))
+            rss = server.worker_rss_mb()
+        floor = pages["floor"]["rps"]
+        for page in pages.values():
+            page["ratio"] = round(page["rps"] / floor, 3) if floor else None
+        results["modes"][mode] = {"pages": pages, "worker_rss_mb": rss}
+    return results
+
+
+def import_page_seconds():
+    env = django_env(f"sqlite:///{ROOT}/.bench-import.sqlite3")
+    Path(ROOT / ".bench-import.sqlite3").unlink(missing_ok=True)
+    manage(env, "migrate", "-v0")
+    manage(env, "loaddata", "fixtures/reference.json", "-v0")
+    started = time.monotonic()
+    manage(env, "import_page", "fixtures/source/000_18634d81e59b4d2f.txt", capture=True)
+    seconds = round(time.monotonic() - started, 2)
+    Path(ROOT / ".bench-import.sqlite3").unlink(missing_ok=True)
+    return seconds
+
+
+def report(results):
+    lines = []
+    for size, data in results["sizes"].items():
+        lines.append(f"\n## {size} stories (bench_data {data['bench_data_seconds']} s)\n")
+        lines.append("| page | mode | req/s | p50 ms | p99 ms | errors | ratio | queries | bytes |")
+        lines.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for mode, block in data["modes"].items():
+            for name, page in block["pages"].items():
+                lines.append(
+                    f"| {name} | {mode} | {page['rps']:.0f} | {page['p50_ms']:.1f} | "
+                    f"{page['p99_ms']:.1f} | {page['errors'] + page['non_2xx']} | "
+                    f"{page['ratio']:.1%} | {page.get('queries', '')} | {page.get('bytes', '')} |"
+                )
+            lines.append(f"| worker RSS ({mode}) | | {block['worker_rss_mb']} MB | | | | | | |")
+    sizes = list(results["sizes"])
+    if len(sizes) > 1:
+        first, last = results["sizes"][sizes[0]], results["sizes"][sizes[-1]]
+        lines.append(f"\n## p50 growth, {sizes[0]} → {sizes[-1]} stories (uncached)\n")
+        for name, page in last["modes"]["uncached"]["pages"].items():
+            before = first["modes"]["uncached"]["pages"].get(name)
+            if before and before["p50_ms"]:
+                growth = page["p50_ms"] / before["p50_ms"]
+                lines.append(
+                    f"- {name}: {before['p50_ms']:.1f} → {page['p50_ms']:.1f} ms ({growth:.2f}×)"
+                )
+    lines.append(f"\nimport_page (seed page): {results['import_page_seconds']} s")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--smoke", action="store_true", help="1000 stories, 2 s a page")
+    args = parser.parse_args()
+    if args.smoke:
+        args.sizes, args.duration, args.warmup = "1000", 2, 1
+    ensure_wrk()
+    env = django_env("sqlite:////tmp/unused-bench.sqlite3")
+    run(["sh", "docker/collectstatic.sh"], env=dict(env, PYTHON=PYTHON))
+    results = {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "machine": {"cores": os.cpu_count()},
+        "wrk": "-t2 -c16",
+        "sizes": {},
+        "import_page_seconds": import_page_seconds(),
+    }
+    for size in [int(s) for s in args.sizes.split(",")]:
+        print(f"-- {size} stories", flush=True)
+        results["sizes"][size] = measure(size, args.duration, args.warmup)
+    text = report(results)
+    print(text)
+    out = ROOT / "bench" / "results" / f"{datetime.date.today().isoformat()}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\nwritten: {out.relative_to(ROOT)}")
+    failures = [
+        f"{size} {mode} {name}"
+        for size, data in results["sizes"].items()
+        for mode, block in data["modes"].items()
+        for name, page in block["pages"].items()
+        if page["errors"] or page["non_2xx"]
+    ]
+    if failures:
+        sys.exit("errors or non-2xx responses: " + ", ".join(failures))
+
+
+if __name__ == "__main__":
+    main()
