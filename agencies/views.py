@@ -1,3 +1,4 @@
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
 
@@ -21,9 +22,12 @@ class AgencyView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         self.agency = get_object_or_404(Agency, slug=self.kwargs["slug"])
-        subtree = Agency.objects.descendants_of(self.agency).values("pk")
-        matching = Article.objects.filter(agencies__in=subtree).values("pk")
-        return super().get_queryset().filter(pk__in=matching)
+        # EXISTS per story, newest first: the first page stops after 20 matches instead of
+        # collecting every story of a large subtree.
+        links = Article.agencies.through.objects.filter(
+            article_id=OuterRef("pk"), agency__path__startswith=self.agency.path
+        )
+        return super().get_queryset().filter(Exists(links))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

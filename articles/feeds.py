@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
@@ -76,6 +77,7 @@ class AgencyFeed(SiteFeed):
         return obj.get_absolute_url()
 
     def stories(self, obj):
-        subtree = Agency.objects.descendants_of(obj).values("pk")
-        matching = Article.objects.filter(agencies__in=subtree).values("pk")
-        return Article.objects.for_listing().filter(pk__in=matching)
+        links = Article.agencies.through.objects.filter(
+            article_id=OuterRef("pk"), agency__path__startswith=obj.path
+        )
+        return Article.objects.for_listing().filter(Exists(links))

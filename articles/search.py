@@ -26,6 +26,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 MAX_QUERY = 64
+# Ranking scores every match; a common word matches most of a large archive, so only the
+# newest CANDIDATES matches are ranked (and counted).
+CANDIDATES = 1000
 SNIPPET = 120
 _WORD = re.compile(r"\w", re.UNICODE)
 
@@ -143,8 +146,11 @@ def _search_postgresql(queryset, q, terms):
             | Q(pk__in=queryset.model.objects.filter(photos__caption__contains=q).values("pk"))
         )
         matched = queryset.filter(verbatim, search_vector=query)
-    return matched.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-        "-rank", "-publish_at", "-pk"
+    newest = matched.order_by("-publish_at", "-pk").values("pk")[:CANDIDATES]
+    return (
+        queryset.filter(pk__in=newest)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-publish_at", "-pk")
     )
 
 

@@ -11,18 +11,21 @@ from django.views.generic import ListView
 from . import search as search_engine
 from .caching import public_page
 from .context_processors import sections as all_sections
-from .models import Article, Section, Tag
+from .models import Article, Section, Tag, TaggedArticle
+from .pagination import BoundedPaginator
 from .preview import article_for_token, preview_response
 
 PAGE_SIZE = 20
 PER_SECTION_ON_HOME = 5
 RELATED = 5
+RELATED_CANDIDATES = 50
 
 
 class ArticleListMixin:
     """A paginated list of live stories, through the page cache; subclasses narrow it."""
 
     paginate_by = PAGE_SIZE
+    paginator_class = BoundedPaginator
     context_object_name = "articles"
 
     @method_decorator(public_page)
@@ -114,11 +117,22 @@ def article_detail(request, pk, slug):
     tag_ids = [t.pk for t in article.tags.all()]
     related = []
     if agency_ids or tag_ids:
+        # The newest stories sharing an agency or a tag, looked up from the link tables
+        # (bounded), not by joining the whole archive.
+        by_agency = (
+            Article.agencies.through.objects.filter(agency_id__in=agency_ids)
+            .order_by("-article_id")
+            .values("article_id")[:RELATED_CANDIDATES]
+        )
+        by_tag = (
+            TaggedArticle.objects.filter(tag_id__in=tag_ids)
+            .order_by("-content_object_id")
+            .values("content_object_id")[:RELATED_CANDIDATES]
+        )
         related = list(
             Article.objects.for_listing()
-            .filter(Q(agencies__in=agency_ids) | Q(tags__in=tag_ids))
-            .exclude(pk=article.pk)
-            .distinct()[:RELATED]
+            .filter(Q(pk__in=by_agency) | Q(pk__in=by_tag))
+            .exclude(pk=article.pk)[:RELATED]
         )
     response = render(request, "articles/detail.html", {"article": article, "related": related})
     response["Last-Modified"] = http_date(article.updated_at.timestamp())
