@@ -93,7 +93,9 @@ class SearchView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         self.query = search_engine.normalise_query(self.request.GET.get("q", ""))
-        return search_engine.search(super().get_queryset(), self.query)
+        # Snippets are cut from the body, so results fetch it (unlike other lists).
+        stories = Article.objects.live().select_related("section")
+        return search_engine.search(stories, self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
