@@ -338,14 +338,3 @@ def article_revert(*, article, by, record):
 CONTENT_FIELDS = [
     "kicker", "title", "subtitle", "summary", "body", "byline", "section_id", "featured",
 ]  # fmt: skip
-
-
-TRANSITIONS = {
-    Action.SUBMIT: article_submit,
-    Action.APPROVE: article_approve,
-    Action.RETURN: article_return,
-    Action.PUBLISH: article_publish,
-    Action.WITHDRAW: article_withdraw,
-    Action.RESTORE: article_restore,
-    Action.CORRECT: article_correct,
-}
