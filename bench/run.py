@@ -66,7 +66,9 @@ def ensure_wrk():
         return
     if os.geteuid() != 0:
         sys.exit("wrk is missing: install Debian's package wrk")
-    run(["apt-get", "install", "-y", "-qq", "wrk"], capture_output=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(["apt-get", "update", "-qq"], env=env, capture_output=True)
+    run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, capture_output=True)
 
 
 def fresh_database(name):
