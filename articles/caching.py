@@ -5,7 +5,8 @@ readers can see (a story saved, published, withdrawn; a section, agency, officer
 tag changed) bumps the generation, so every cached page is outdated at once, without
 enumerating them. A story scheduled for later goes live without any save, so no page is kept
 past the next scheduled publication time. Redis holds the cache when REDIS_URL is set (shared
-by all web workers); local memory otherwise.
+by all web workers); local memory otherwise. Views say which pages are public
+(``public_page``); PageCacheMiddleware, first in the stack, stores and serves them.
 """
 
 import functools
@@ -14,7 +15,9 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe
 
 GENERATION_KEY = "newsroom:generation"
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled:{}"
@@ -58,31 +61,27 @@ def _seconds_to_next_publication(gen):
     return max(0, int((at - timezone.now()).total_seconds()))
 
 
+def page_key(request, gen):
+    # The scheme and host are part of the page (canonical links); hashed, the key stays
+    # short however long the query string is.
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode()
+    return f"newsroom:page:{gen}:{hashlib.sha256(url).hexdigest()}"
+
+
 def public_page(view):
-    """Cache a public page (GET/HEAD, status 200) on the server, and tell browsers and
-    proxies how they may keep it."""
+    """Mark a view's pages as public: the same for every reader. PageCacheMiddleware keeps
+    them (GET/HEAD, status 200) until content changes or a scheduled story is due, and
+    browsers and proxies are told how they may keep them."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
         seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
-        if request.method not in ("GET", "HEAD") or seconds <= 0:
-            return view(request, *args, **kwargs)
-        gen = generation()
-        # Hashed: the key stays short however long the query string is.
-        url = f"{request.get_host()}{request.get_full_path()}".encode()
-        key = f"newsroom:page:{gen}:{hashlib.sha256(url).hexdigest()}"
-        cached = cache.get(key)
-        if cached is not None:
-            response = cached
-        else:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if response.status_code == 200:
-                until_next = _seconds_to_next_publication(gen)
-                timeout = seconds if until_next is None else min(seconds, until_next)
-                if timeout > 0:
-                    cache.set(key, response, timeout=timeout)
+        if request.method in ("GET", "HEAD") and seconds > 0 and response.status_code == 200:
+            until_next = _seconds_to_next_publication(generation())
+            response.page_cache_timeout = seconds if until_next is None else min(seconds, until_next)
         browser_seconds = settings.NEWSROOM_BROWSER_CACHE_SECONDS
         if browser_seconds > 0:
             patch_cache_control(response, public=True, max_age=browser_seconds)
@@ -93,3 +92,47 @@ def public_page(view):
         return response
 
     return wrapper
+
+
+class PageCacheMiddleware:
+    """Answer public pages from the page cache before anything else runs.
+
+    Placed right after the health probes: a hit costs two cache reads (the generation and
+    the page) and no session, authentication, URL resolving or view. What is stored is the
+    finished response as the rest of the stack left it (body and headers, security headers
+    and ETag included), so a hit answers exactly as a miss did, 304s included. Only
+    responses that a ``public_page`` view marked are stored, and never one that sets a
+    cookie or varies on it: those belong to one reader.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
+            return self.get_response(request)
+        key = page_key(request, generation())
+        entry = cache.get(key)
+        if entry is not None:
+            return self.replay(request, *entry)
+        response = self.get_response(request)
+        timeout = getattr(response, "page_cache_timeout", 0)
+        if (
+            timeout > 0
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "cookie" not in response.get("Vary", "").lower()
+        ):
+            cache.set(key, (response.content, list(response.items())), timeout=timeout)
+        return response
+
+    @staticmethod
+    def replay(request, content, headers):
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        last_modified = parse_http_date_safe(response.get("Last-Modified"))
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        )

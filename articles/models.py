@@ -191,6 +191,12 @@ class Article(models.Model):
             models.Index(
                 fields=["section", "state", "-publish_at"], name="article_section_live_idx"
             ),
+            # The latest change to a published story: the sitemap's lastmod, read backwards.
+            models.Index(
+                fields=["-updated_at"],
+                condition=models.Q(state="published"),
+                name="article_published_updated_idx",
+            ),
         ]
         permissions = [
             ("submit_article", "提交送审"),

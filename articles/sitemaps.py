@@ -2,12 +2,15 @@
 sitemap of the last two days' stories."""
 
 import datetime
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from agencies.models import Agency, Officer
 
@@ -16,12 +19,45 @@ from .models import Article, Section, Tag
 NEWS_WINDOW = datetime.timedelta(days=2)
 
 
+class KeyRangePaginator:
+    """The article sitemap's pages by id range: page k lists the live stories whose id is in
+    ((k - 1) × limit, k × limit]. The number of pages comes from the highest live id (one
+    index lookup) and each page is an index range scan, where Django's paginator counts
+    every live story and reads page k with an OFFSET: both grow with the archive. A page
+    may list fewer than `limit` stories (ids of drafts and deleted stories leave gaps);
+    pages past the end answer 404 like any sitemap page."""
+
+    def __init__(self, queryset, per_page):
+        self.queryset = queryset
+        self.per_page = per_page
+
+    @cached_property
+    def num_pages(self):
+        top = self.queryset.order_by("-pk").values_list("pk", flat=True).first()
+        return -(-top // self.per_page) if top else 1
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(number) from None
+        if not 1 <= number <= self.num_pages:
+            raise EmptyPage(number)
+        first = (number - 1) * self.per_page
+        stories = self.queryset.filter(pk__gt=first, pk__lte=first + self.per_page)
+        return SimpleNamespace(object_list=stories.order_by("pk"), number=number)
+
+
 class ArticleSitemap(Sitemap):
     changefreq = "daily"
     limit = 5000
 
     def items(self):
-        return Article.objects.live().only("pk", "slug", "updated_at").order_by("-pk")
+        return Article.objects.live().only("pk", "slug", "updated_at")
+
+    @cached_property
+    def paginator(self):
+        return KeyRangePaginator(self.items(), self.limit)
 
     def lastmod(self, item):
         return item.updated_at

@@ -12,7 +12,7 @@ from . import search as search_engine
 from .caching import public_page
 from .context_processors import sections as all_sections
 from .models import Article, Section, Tag, TaggedArticle
-from .pagination import BoundedPaginator
+from .pagination import BoundedPaginator, NextPagePaginator
 from .preview import article_for_token, preview_response
 
 PAGE_SIZE = 20
@@ -25,7 +25,7 @@ class ArticleListMixin:
     """A paginated list of live stories, through the page cache; subclasses narrow it."""
 
     paginate_by = PAGE_SIZE
-    paginator_class = BoundedPaginator
+    paginator_class = NextPagePaginator
     context_object_name = "articles"
 
     @method_decorator(public_page)
@@ -90,6 +90,7 @@ class TagView(ArticleListMixin, ListView):
 
 class SearchView(ArticleListMixin, ListView):
     template_name = "articles/search.html"
+    paginator_class = BoundedPaginator  # the page says how many stories were found
 
     def get_queryset(self):
         self.query = search_engine.normalise_query(self.request.GET.get("q", ""))

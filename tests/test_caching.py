@@ -72,3 +72,53 @@ def test_staff_pages_and_previews_are_not_cached(admin_client, seed):
     response = admin_client.get(f"/admin/articles/article/{article.pk}/preview/")
     assert "no-store" in response["Cache-Control"]
     assert "no-store" in admin_client.get("/admin/")["Cache-Control"]
+
+
+def test_a_hit_answers_exactly_as_the_miss_did(client, seed, django_assert_num_queries):
+    first = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    with django_assert_num_queries(0):
+        hit = client.get("/")
+    assert hit.content == first.content
+    for header in ["Content-Security-Policy", "X-Frame-Options", "ETag", "Cache-Control",
+                   "Content-Type", "Referrer-Policy"]:  # fmt: skip
+        assert hit[header] == first[header], header
+    with django_assert_num_queries(0):
+        assert client.get("/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_the_cache_key_holds_scheme_and_host(client, seed, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    a = client.get("/", HTTP_HOST="a.example")
+    b = client.get("/", HTTP_HOST="b.example")
+    assert "a.example" in a.text and "b.example" in b.text
+    https = client.get("/", HTTP_HOST="a.example", secure=True)
+    assert "https://a.example/" in https.text
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+
+
+def test_pages_for_one_reader_are_never_stored(rf, settings):
+    from django.http import HttpResponse
+
+    from articles.caching import PageCacheMiddleware, public_page
+
+    calls = []
+
+    @public_page
+    def view(request):
+        calls.append(request)
+        response = HttpResponse("个人页面")
+        response.set_cookie("who", "me")
+        return response
+
+    middleware = PageCacheMiddleware(view)
+    for _ in range(2):
+        assert middleware(rf.get("/me/")).cookies["who"].value == "me"
+    assert len(calls) == 2
+
+
+def test_errors_are_not_stored(client, seed):
+    from django.core.cache import cache
+
+    url = seed[1].get_absolute_url().replace(str(seed[1].pk), "999999", 1)
+    assert client.get(url).status_code == 404
+    assert not [key for key in cache._cache if ":page:" in key]

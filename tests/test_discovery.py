@@ -83,3 +83,25 @@ def test_json_ld_cannot_be_broken_out_of(client, seed):
     article.save()
     html = client.get(article.get_absolute_url()).text
     assert "<script>alert(1)</script>" not in html
+
+
+def test_article_sitemap_pages_by_id_range(client, seed, monkeypatch):
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    ids = sorted(a.pk for a in seed.values())
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = [loc.text for loc in index.findall(".//s:loc", SITEMAP_NS)]
+    pages = -(-ids[-1] // 2)
+    for page in range(2, pages + 1):
+        assert f"http://testserver/sitemap-articles.xml?p={page}" in locations
+    assert f"http://testserver/sitemap-articles.xml?p={pages + 1}" not in locations
+    listed = []
+    for page in range(1, pages + 1):
+        response = client.get(f"/sitemap-articles.xml?p={page}")
+        assert response.status_code == 200
+        tree = ET.fromstring(response.content)
+        listed += [loc.text for loc in tree.findall(".//s:loc", SITEMAP_NS)]
+    assert sorted(listed) == sorted(f"http://testserver{a.get_absolute_url()}" for a in seed.values())
+    assert client.get(f"/sitemap-articles.xml?p={pages + 1}").status_code == 404
+    assert client.get("/sitemap-articles.xml?p=x").status_code == 404

@@ -112,10 +112,32 @@ def test_lists_are_paginated(client):
     section = SectionFactory()
     for _ in range(25):
         ArticleFactory(section=section)
+    page_one = client.get(section.get_absolute_url())
+    assert page_one.text.count('class="story-item"') == 20
+    assert 'rel="next"' in page_one.text and 'rel="prev"' not in page_one.text
     page_two = client.get(section.get_absolute_url() + "?page=2")
     assert page_two.status_code == 200
     assert page_two.text.count('class="story-item"') == 5
-    assert 'aria-label="分页"' in page_two.text
+    assert 'aria-label="分页"' in page_two.text and "第 2 页" in page_two.text
+    assert 'rel="prev"' in page_two.text and 'rel="next"' not in page_two.text
+    for past_the_end in ["3", "0", "x", "201"]:
+        response = client.get(section.get_absolute_url() + "?page=" + past_the_end)
+        assert response.status_code == 404, past_the_end
+
+
+def test_lists_are_not_counted(client):
+    """A list page reads one story more than it shows instead of counting them all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    section = SectionFactory()
+    for _ in range(21):
+        ArticleFactory(section=section)
+    client.get("/")  # the sections list, cached from here on
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(section.get_absolute_url()).status_code == 200
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+    assert any("LIMIT 21" in q["sql"] for q in queries)
 
 
 def make_stories(count, section, agency, officer):
