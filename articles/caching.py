@@ -14,8 +14,8 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
@@ -81,7 +81,8 @@ def public_page(view):
         seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
         if request.method in ("GET", "HEAD") and seconds > 0 and response.status_code == 200:
             until_next = _seconds_to_next_publication(generation())
-            response.page_cache_timeout = seconds if until_next is None else min(seconds, until_next)
+            timeout = seconds if until_next is None else min(seconds, until_next)
+            response.page_cache_timeout = timeout
         browser_seconds = settings.NEWSROOM_BROWSER_CACHE_SECONDS
         if browser_seconds > 0:
             patch_cache_control(response, public=True, max_age=browser_seconds)
