@@ -1,9 +1,10 @@
 """The public page cache.
 
-Pages are cached whole, under a key that carries a content generation: any change to what
-readers can see (a story saved, published, withdrawn; a section, agency, officer, photo or
-tag changed) bumps the generation, so every cached page is outdated at once, without
-enumerating them. A story scheduled for later goes live without any save, so no page is kept
+Pages are cached whole, under a key that carries the content generation (a number kept in
+the database, see ContentGeneration): any change to what readers can see (a story saved,
+published, withdrawn; a section, agency, officer, photo or tag changed) bumps it in the same
+transaction, so every cached page is outdated at once, without enumerating them, in every
+worker. A story scheduled for later goes live without any save, so no page is kept
 past the next scheduled publication time. Redis holds the cache when REDIS_URL is set (shared
 by all web workers); local memory otherwise. Views say which pages are public
 (``public_page``); PageCacheMiddleware, first in the stack, stores and serves them.
@@ -14,32 +15,37 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
-GENERATION_KEY = "newsroom:generation"
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled:{}"
 
 
-def generation():
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # A fresh cache: start from the clock, so that a restarted cache never reuses the
-        # keys of a generation it has forgotten.
-        value = int(timezone.now().timestamp() * 1000)
-        cache.add(GENERATION_KEY, value, timeout=None)
-        value = cache.get(GENERATION_KEY, value)
+def generation(request=None):
+    """The current content generation (see ContentGeneration). Read once per request, so
+    that every key a request uses agrees."""
+    if request is not None and hasattr(request, "newsroom_generation"):
+        return request.newsroom_generation
+    from .models import ContentGeneration
+
+    value = ContentGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+    if value is None:  # a database emptied without its migrations (a flushed test database)
+        value = ContentGeneration.objects.get_or_create(pk=1)[0].value
+    if request is not None:
+        request.newsroom_generation = value
     return value
 
 
 def bump_generation(**kwargs):
-    """Signal receiver: what readers see has changed."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet
-        generation()
+    """Signal receiver: what readers see has changed. Runs in the transaction that makes
+    the change, so the new number and the new content become visible together."""
+    from .models import ContentGeneration
+
+    if not ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+        ContentGeneration.objects.get_or_create(pk=1)
 
 
 def _seconds_to_next_publication(gen):
@@ -80,7 +86,7 @@ def public_page(view):
             response = response.render()
         seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
         if request.method in ("GET", "HEAD") and seconds > 0 and response.status_code == 200:
-            until_next = _seconds_to_next_publication(generation())
+            until_next = _seconds_to_next_publication(generation(request))
             timeout = seconds if until_next is None else min(seconds, until_next)
             response.page_cache_timeout = timeout
         browser_seconds = settings.NEWSROOM_BROWSER_CACHE_SECONDS
@@ -112,7 +118,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
             return self.get_response(request)
-        key = page_key(request, generation())
+        key = page_key(request, generation(request))
         entry = cache.get(key)
         if entry is not None:
             return self.replay(request, *entry)

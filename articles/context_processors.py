@@ -10,7 +10,7 @@ def sections(request):
     """The sections, read once per request (the navigation and the home page share them)."""
     if not hasattr(request, "_newsroom_sections"):
         # Cached until public content changes (the generation moves on).
-        key = f"newsroom:sections:{generation()}"
+        key = f"newsroom:sections:{generation(request)}"
         request._newsroom_sections = cache.get_or_set(key, lambda: list(Section.objects.all()))
     return request._newsroom_sections
 

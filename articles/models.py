@@ -382,3 +382,22 @@ class EditSession(models.Model):
 
     def __str__(self):
         return f"{self.user} 正在编辑 {self.article}"
+
+
+class ContentGeneration(models.Model):
+    """A single row whose number moves on whenever anything readers can see changes.
+
+    Cached pages and fragments are keyed by it, so a change outdates them all at once. It
+    lives in the database, bumped inside the transaction that makes the change: every web
+    worker sees the new number exactly when it sees the new content, whatever the cache
+    backend (a per-process memory cache included), and never before the change commits.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "内容版本"
+        verbose_name_plural = "内容版本"
+
+    def __str__(self):
+        return str(self.value)

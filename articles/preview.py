@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from .fragments import render_story
 from .models import Article, State
 
 SALT = "articles.preview"
@@ -42,7 +43,7 @@ def preview_response(request, article, *, banner):
     response = TemplateResponse(
         request,
         "articles/detail.html",
-        {"article": article, "preview_banner": banner, "noindex": True},
+        {"story": render_story(request, article), "preview_banner": banner, "noindex": True},
     )
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"

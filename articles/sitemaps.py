@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -14,6 +15,8 @@ from django.utils.functional import cached_property
 
 from agencies.models import Agency, Officer
 
+from .caching import generation
+from .fragments import FRAGMENT_SECONDS
 from .models import Article, Section, Tag
 
 NEWS_WINDOW = datetime.timedelta(days=2)
@@ -67,6 +70,20 @@ class ArticleSitemap(Sitemap):
         return Article.objects.live().aggregate(latest=Max("updated_at"))["latest"]
 
 
+DIRECTORY_MODELS = [Section, Agency, Officer, Tag]
+
+
+def directory_counts():
+    """Rows of the sitemap's small tables, counted once per content generation (they only
+    change by a save), instead of four COUNT queries on every sitemap index."""
+    key = f"newsroom:sitemap-counts:{generation()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = {model._meta.label: model.objects.count() for model in DIRECTORY_MODELS}
+        cache.set(key, counts, timeout=FRAGMENT_SECONDS)
+    return counts
+
+
 class PlainSitemap(Sitemap):
     changefreq = "daily"
 
@@ -75,6 +92,12 @@ class PlainSitemap(Sitemap):
 
     def items(self):
         return self.model.objects.order_by("pk")
+
+    @property  # not cached: the instance lives as long as the process
+    def paginator(self):
+        paginator = Paginator(self.items(), self.limit)
+        paginator.count = directory_counts()[self.model._meta.label]
+        return paginator
 
 
 SITEMAPS = {

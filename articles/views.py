@@ -1,7 +1,7 @@
 from django.db import connection
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -11,6 +11,7 @@ from django.views.generic import ListView
 from . import search as search_engine
 from .caching import public_page
 from .context_processors import sections as all_sections
+from .fragments import live_story
 from .models import Article, Section, Tag, TaggedArticle
 from .pagination import BoundedPaginator, NextPagePaginator
 from .preview import article_for_token, preview_response
@@ -106,39 +107,40 @@ class SearchView(ArticleListMixin, ListView):
         return context
 
 
+def related_stories(pk, agency_ids, tag_ids):
+    """The newest live stories sharing an agency or a tag with story ``pk``, looked up from
+    the link tables (bounded), not by joining the whole archive."""
+    if not agency_ids and not tag_ids:
+        return []
+    by_agency = (
+        Article.agencies.through.objects.filter(agency_id__in=agency_ids)
+        .order_by("-article_id")
+        .values("article_id")[:RELATED_CANDIDATES]
+    )
+    by_tag = (
+        TaggedArticle.objects.filter(tag_id__in=tag_ids)
+        .order_by("-content_object_id")
+        .values("content_object_id")[:RELATED_CANDIDATES]
+    )
+    return list(
+        Article.objects.live()
+        .filter(Q(pk__in=by_agency) | Q(pk__in=by_tag))
+        .exclude(pk=pk)
+        .only("pk", "slug", "title")
+        .order_by("-publish_at", "-pk")[:RELATED]
+    )
+
+
 @public_page
 def article_detail(request, pk, slug):
-    article = get_object_or_404(
-        Article.objects.live()
-        .select_related("section")
-        .prefetch_related("photos", "corrections", "agencies", "officers__agency", "tags"),
-        pk=pk,
-    )
-    if slug != article.slug:
-        return redirect(article, permanent=True)
-    agency_ids = [a.pk for a in article.agencies.all()]
-    tag_ids = [t.pk for t in article.tags.all()]
-    related = []
-    if agency_ids or tag_ids:
-        # The newest stories sharing an agency or a tag, looked up from the link tables
-        # (bounded), not by joining the whole archive.
-        by_agency = (
-            Article.agencies.through.objects.filter(agency_id__in=agency_ids)
-            .order_by("-article_id")
-            .values("article_id")[:RELATED_CANDIDATES]
-        )
-        by_tag = (
-            TaggedArticle.objects.filter(tag_id__in=tag_ids)
-            .order_by("-content_object_id")
-            .values("content_object_id")[:RELATED_CANDIDATES]
-        )
-        related = list(
-            Article.objects.for_listing()
-            .filter(Q(pk__in=by_agency) | Q(pk__in=by_tag))
-            .exclude(pk=article.pk)[:RELATED]
-        )
-    response = render(request, "articles/detail.html", {"article": article, "related": related})
-    response["Last-Modified"] = http_date(article.updated_at.timestamp())
+    story = live_story(request, pk)
+    if story is None:
+        raise Http404("没有这篇稿件。")
+    if slug != story["slug"]:
+        return redirect(story["url"], permanent=True)
+    related = related_stories(pk, story["agency_ids"], story["tag_ids"])
+    response = render(request, "articles/detail.html", {"story": story, "related": related})
+    response["Last-Modified"] = http_date(story["updated_at"].timestamp())
     return response
 
 

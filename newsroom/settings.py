@@ -148,6 +148,9 @@ CACHES = {
 # How long the server keeps a public page (0: no page cache); it is dropped sooner when
 # content changes or a scheduled story is due.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300"))
+# Keep rendered fragments (a story's own part of its page, list items) under the content
+# generation; lists and related stories are still queried on every request.
+NEWSROOM_FRAGMENT_CACHE = env_bool("NEWSROOM_FRAGMENT_CACHE", default=True)
 # How long browsers and proxies may reuse a public page without asking again; 0 (the default)
 # means they revalidate every time (a 304 when nothing changed), so a withdrawn story is
 # gone at once.

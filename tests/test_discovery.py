@@ -106,3 +106,18 @@ def test_article_sitemap_pages_by_id_range(client, seed, monkeypatch):
     assert sorted(listed) == sorted(expected)
     assert client.get(f"/sitemap-articles.xml?p={pages + 1}").status_code == 404
     assert client.get("/sitemap-articles.xml?p=x").status_code == 404
+
+
+def test_sitemap_counts_follow_changes(client, seed, monkeypatch):
+    from articles.models import Section
+    from articles.sitemaps import PlainSitemap
+
+    def locations():
+        index = ET.fromstring(client.get("/sitemap.xml").content)
+        return [loc.text for loc in index.findall(".//s:loc", SITEMAP_NS)]
+
+    monkeypatch.setattr(PlainSitemap, "limit", 1, raising=False)
+    before = len([u for u in locations() if "sitemap-sections" in u])
+    Section.objects.create(name="新栏目", slug="xin-lan-mu")
+    after = len([u for u in locations() if "sitemap-sections" in u])
+    assert after == before + 1
