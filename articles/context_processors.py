@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
 from .caching import generation
+from .fragments import FRAGMENT_SECONDS
 from .models import Section
 
 
@@ -20,4 +21,7 @@ def site(request):
         "site_name": settings.NEWSROOM_SITE_NAME,
         # Lazy: pages that do not draw the navigation do not query for it.
         "nav_sections": SimpleLazyObject(lambda: sections(request)),
+        # For {% cache %} fragments: outdated by any change readers could see.
+        "content_generation": SimpleLazyObject(lambda: str(generation(request))),
+        "fragment_seconds": FRAGMENT_SECONDS if settings.NEWSROOM_FRAGMENT_CACHE else 0,
     }

@@ -10,17 +10,20 @@ queried on every request (a scheduled story goes live without any save).
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from agencies.models import Officer
 
 from .caching import generation
-from .models import Article
+from .models import Article, TaggedArticle
 
 # However long the generation stands, a fragment is dropped after this long.
 FRAGMENT_SECONDS = 600
+RELATED = 5
+RELATED_CANDIDATES = 50
 
 
 def story_queryset():
@@ -54,18 +57,64 @@ def render_story(request, article):
     }
 
 
+def cached(request, name, build):
+    """``build()``, kept under the content generation (and the page's scheme and host)."""
+    if not settings.NEWSROOM_FRAGMENT_CACHE:
+        return build()
+    origin = f"{request.scheme}://{request.get_host()}"
+    key = f"newsroom:{name}:{generation(request)}:{origin}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        if value is not None:
+            cache.set(key, value, timeout=FRAGMENT_SECONDS)
+    return value
+
+
+def related_stories(request, story, limit=RELATED, candidates=RELATED_CANDIDATES):
+    """The newest live stories sharing an agency or a tag with ``story``.
+
+    The candidates (published stories linked to the same agencies or tags, newest first,
+    with their publication times) only change by a save, so they are kept per generation;
+    whether each is live yet is decided here, on every request, exactly as
+    ``ArticleQuerySet.live()`` decides it in SQL: a scheduled story joins the list when
+    its time comes."""
+
+    def build():
+        pk, agency_ids, tag_ids = story["pk"], story["agency_ids"], story["tag_ids"]
+        if not agency_ids and not tag_ids:
+            return []
+        # From the link tables (bounded), not by joining the whole archive.
+        by_agency = (
+            Article.agencies.through.objects.filter(agency_id__in=agency_ids)
+            .order_by("-article_id")
+            .values("article_id")[:candidates]
+        )
+        by_tag = (
+            TaggedArticle.objects.filter(tag_id__in=tag_ids)
+            .order_by("-content_object_id")
+            .values("content_object_id")[:candidates]
+        )
+        rows = (
+            Article.objects.published()
+            .filter(Q(pk__in=by_agency) | Q(pk__in=by_tag))
+            .exclude(pk=pk)
+            .only("pk", "slug", "title", "publish_at")
+            .order_by("-publish_at", "-pk")[:candidates]
+        )
+        return [(a.publish_at, {"url": a.get_absolute_url(), "title": a.title}) for a in rows]
+
+    now = timezone.now()
+    rows = cached(request, f"related:{story['pk']}", build)
+    return [item for publish_at, item in rows if publish_at <= now][:limit]
+
+
 def live_story(request, pk):
     """The rendered story ``pk`` if it is live, else None. Kept per generation, scheme and
     host (canonical links carry them); a story that is not live is never kept."""
-    if not settings.NEWSROOM_FRAGMENT_CACHE:
+
+    def build():
         article = story_queryset().filter(pk=pk).first()
         return None if article is None else render_story(request, article)
-    key = f"newsroom:story:{generation(request)}:{request.scheme}://{request.get_host()}:{pk}"
-    story = cache.get(key)
-    if story is None:
-        article = story_queryset().filter(pk=pk).first()
-        if article is None:
-            return None
-        story = render_story(request, article)
-        cache.set(key, story, timeout=FRAGMENT_SECONDS)
-    return story
+
+    return cached(request, f"story:{pk}", build)

@@ -1,5 +1,5 @@
 from django.db import connection
-from django.db.models import F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,15 +11,13 @@ from django.views.generic import ListView
 from . import search as search_engine
 from .caching import public_page
 from .context_processors import sections as all_sections
-from .fragments import live_story
-from .models import Article, Section, Tag, TaggedArticle
+from .fragments import live_story, related_stories
+from .models import Article, Section, Tag
 from .pagination import BoundedPaginator, NextPagePaginator
 from .preview import article_for_token, preview_response
 
 PAGE_SIZE = 20
 PER_SECTION_ON_HOME = 5
-RELATED = 5
-RELATED_CANDIDATES = 50
 
 
 class ArticleListMixin:
@@ -107,30 +105,6 @@ class SearchView(ArticleListMixin, ListView):
         return context
 
 
-def related_stories(pk, agency_ids, tag_ids):
-    """The newest live stories sharing an agency or a tag with story ``pk``, looked up from
-    the link tables (bounded), not by joining the whole archive."""
-    if not agency_ids and not tag_ids:
-        return []
-    by_agency = (
-        Article.agencies.through.objects.filter(agency_id__in=agency_ids)
-        .order_by("-article_id")
-        .values("article_id")[:RELATED_CANDIDATES]
-    )
-    by_tag = (
-        TaggedArticle.objects.filter(tag_id__in=tag_ids)
-        .order_by("-content_object_id")
-        .values("content_object_id")[:RELATED_CANDIDATES]
-    )
-    return list(
-        Article.objects.live()
-        .filter(Q(pk__in=by_agency) | Q(pk__in=by_tag))
-        .exclude(pk=pk)
-        .only("pk", "slug", "title")
-        .order_by("-publish_at", "-pk")[:RELATED]
-    )
-
-
 @public_page
 def article_detail(request, pk, slug):
     story = live_story(request, pk)
@@ -138,7 +112,7 @@ def article_detail(request, pk, slug):
         raise Http404("没有这篇稿件。")
     if slug != story["slug"]:
         return redirect(story["url"], permanent=True)
-    related = related_stories(pk, story["agency_ids"], story["tag_ids"])
+    related = related_stories(request, story)
     response = render(request, "articles/detail.html", {"story": story, "related": related})
     response["Last-Modified"] = http_date(story["updated_at"].timestamp())
     return response
