@@ -1,10 +1,13 @@
 from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.generic import ListView
 
 from articles.caching import public_page
+from articles.fragments import cached
 from articles.models import Article
-from articles.views import ArticleListMixin
+from articles.views import StoryListMixin
 
 from .models import Agency, Officer
 
@@ -15,38 +18,67 @@ def agency_index(request):
     return render(request, "agencies/index.html", {"agencies": agencies})
 
 
-class AgencyView(ArticleListMixin, ListView):
+def agency_header(request, slug):
+    """An agency's name, place in the tree, sub-agencies and officers, rendered once per
+    content generation; None for an unknown slug."""
+
+    def build():
+        agency = Agency.objects.filter(slug=slug).first()
+        if agency is None:
+            return None
+        context = {
+            "agency": agency,
+            "ancestors": agency.ancestors(),
+            "children": agency.children.all(),
+            "officers": agency.officers.order_by("unit", "name"),
+        }
+        html = render_to_string("agencies/agency_header.html", context, request)
+        return {"pk": agency.pk, "path": agency.path, "name": agency.name, "html": html}
+
+    return cached(request, f"agency:{slug}", build)
+
+
+class AgencyView(StoryListMixin, ListView):
     """An agency's stories, and those of every agency under it."""
 
     template_name = "agencies/detail.html"
 
     def get_queryset(self):
-        self.agency = get_object_or_404(Agency, slug=self.kwargs["slug"])
+        self.agency = agency_header(self.request, self.kwargs["slug"])
+        if self.agency is None:
+            raise Http404("没有这个机构。")
         # EXISTS per story, newest first: the first page stops after 20 matches instead of
         # collecting every story of a large subtree.
         links = Article.agencies.through.objects.filter(
-            article_id=OuterRef("pk"), agency__path__startswith=self.agency.path
+            article_id=OuterRef("pk"), agency__path__startswith=self.agency["path"]
         )
         return super().get_queryset().filter(Exists(links))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            agency=self.agency,
-            ancestors=self.agency.ancestors(),
-            children=self.agency.children.all(),
-            officers=self.agency.officers.order_by("unit", "name"),
-            **kwargs,
-        )
+        return super().get_context_data(agency=self.agency, **kwargs)
 
 
-class OfficerView(ArticleListMixin, ListView):
+def officer_header(request, slug):
+    """An officer's name, agency, post and biography, rendered once per generation."""
+
+    def build():
+        officer = Officer.objects.select_related("agency").filter(slug=slug).first()
+        if officer is None:
+            return None
+        html = render_to_string("agencies/officer_header.html", {"officer": officer}, request)
+        return {"pk": officer.pk, "name": officer.name, "html": html}
+
+    return cached(request, f"officer:{slug}", build)
+
+
+class OfficerView(StoryListMixin, ListView):
     template_name = "agencies/officer.html"
 
     def get_queryset(self):
-        self.officer = get_object_or_404(
-            Officer.objects.select_related("agency"), slug=self.kwargs["slug"]
-        )
-        return super().get_queryset().filter(officers=self.officer)
+        self.officer = officer_header(self.request, self.kwargs["slug"])
+        if self.officer is None:
+            raise Http404("没有这位民警。")
+        return super().get_queryset().filter(officers=self.officer["pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(officer=self.officer, **kwargs)

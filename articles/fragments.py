@@ -11,7 +11,7 @@ queried on every request (a scheduled story goes live without any save).
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, Q
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -118,3 +118,29 @@ def live_story(request, pk):
         return None if article is None else render_story(request, article)
 
     return cached(request, f"story:{pk}", build)
+
+
+def story_items(request, ids, show_section=True):
+    """The rendered list items of stories ``ids``, in that order.
+
+    Which stories a list shows is queried on every request (ids only); each item's HTML is
+    kept per generation, and the items missing from the cache are fetched in one query and
+    rendered. ``ids`` come from a live query of this request: a story that is no longer
+    live cannot be among them, and one missing here (deleted meanwhile) is left out."""
+    if not ids:
+        return []
+    template = get_template("includes/article_item.html")
+    variant = "with-section" if show_section else "in-section"
+    gen = generation(request)
+    keys = {pk: f"newsroom:item:{gen}:{variant}:{pk}" for pk in ids}
+    found = cache.get_many(list(keys.values())) if settings.NEWSROOM_FRAGMENT_CACHE else {}
+    missing = [pk for pk in ids if keys[pk] not in found]
+    if missing:
+        rendered = {
+            keys[article.pk]: template.render({"article": article, "show_section": show_section})
+            for article in Article.objects.for_listing().filter(pk__in=missing)
+        }
+        if settings.NEWSROOM_FRAGMENT_CACHE:
+            cache.set_many(rendered, timeout=FRAGMENT_SECONDS)
+        found.update(rendered)
+    return [found[keys[pk]] for pk in ids if keys[pk] in found]

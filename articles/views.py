@@ -11,8 +11,8 @@ from django.views.generic import ListView
 from . import search as search_engine
 from .caching import public_page
 from .context_processors import sections as all_sections
-from .fragments import live_story, related_stories
-from .models import Article, Section, Tag
+from .fragments import live_story, related_stories, story_items
+from .models import Article, Tag
 from .pagination import BoundedPaginator, NextPagePaginator
 from .preview import article_for_token, preview_response
 
@@ -32,51 +32,79 @@ class ArticleListMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Article.objects.for_listing()
+        return Article.objects.live().order_by("-publish_at", "-pk")
+
+
+class StoryListMixin(ArticleListMixin):
+    """A list page whose items are rendered fragments: the page's stories are queried on
+    every request (their ids), their items come from the fragment cache."""
+
+    def get_context_data(self, **kwargs):
+        ids = self.object_list.values_list("pk", flat=True)
+        context = super().get_context_data(object_list=ids, **kwargs)
+        context["items"] = story_items(self.request, list(context["object_list"]))
+        return context
 
 
 def latest_by_section(articles, sections, per_section=PER_SECTION_ON_HOME):
-    """The latest few stories of every section, in one query. On PostgreSQL a UNION of one
-    index scan per section (cheap at any archive size); elsewhere a window function."""
+    """The ids of the latest few stories of every section, in one query, as
+    {section id: [story id, ...]}. On PostgreSQL a UNION of one index scan per section
+    (cheap at any archive size); elsewhere a window function."""
     if not sections:
-        return []
+        return {}
     if connection.features.supports_slicing_ordering_in_compound:
         parts = [articles.filter(section=s)[:per_section] for s in sections]
-        return list(parts[0].union(*parts[1:], all=True))
-    ranked = articles.annotate(
-        row=Window(
-            RowNumber(),
-            partition_by=[F("section_id")],
-            order_by=[F("publish_at").desc(), F("pk").desc()],
-        )
-    ).filter(row__lte=per_section)
-    return list(ranked)
+        rows = parts[0].union(*parts[1:], all=True)
+    else:
+        rows = articles.annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("section_id")],
+                order_by=[F("publish_at").desc(), F("pk").desc()],
+            )
+        ).filter(row__lte=per_section)
+    by_section = {}
+    newest_first = sorted(rows.values_list("publish_at", "pk", "section_id"), reverse=True)
+    for _publish_at, pk, section_id in newest_first:
+        by_section.setdefault(section_id, []).append(pk)
+    return by_section
 
 
 @public_page
 def home(request):
-    articles = Article.objects.for_listing()
-    featured = list(articles.filter(featured=True)[:3])
+    articles = Article.objects.live().order_by("-publish_at", "-pk")
+    featured = list(articles.filter(featured=True).values_list("pk", flat=True)[:3])
     sections = all_sections(request)
-    by_section = {}
-    for article in latest_by_section(articles.exclude(pk__in=[a.pk for a in featured]), sections):
-        by_section.setdefault(article.section_id, []).append(article)
-    sections = [(s, by_section[s.pk]) for s in sections if s.pk in by_section]
-    return render(request, "articles/home.html", {"featured": featured, "sections": sections})
+    by_section = latest_by_section(articles.exclude(pk__in=featured), sections)
+    blocks = [
+        (section, story_items(request, by_section[section.pk], show_section=False))
+        for section in sections
+        if section.pk in by_section
+    ]
+    context = {"featured": story_items(request, featured), "sections": blocks}
+    return render(request, "articles/home.html", context)
 
 
-class SectionView(ArticleListMixin, ListView):
+def section_by_slug(request, slug):
+    """From the sections every page already holds (the navigation)."""
+    for section in all_sections(request):
+        if section.slug == slug:
+            return section
+    raise Http404("没有这个栏目。")
+
+
+class SectionView(StoryListMixin, ListView):
     template_name = "articles/section.html"
 
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.section = section_by_slug(self.request, self.kwargs["slug"])
         return super().get_queryset().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-class TagView(ArticleListMixin, ListView):
+class TagView(StoryListMixin, ListView):
     template_name = "articles/tag.html"
 
     def get_queryset(self):
@@ -94,7 +122,7 @@ class SearchView(ArticleListMixin, ListView):
     def get_queryset(self):
         self.query = search_engine.normalise_query(self.request.GET.get("q", ""))
         # Snippets are cut from the body, so results fetch it (unlike other lists).
-        stories = Article.objects.live().select_related("section")
+        stories = Article.objects.live().select_related("section").order_by("-publish_at", "-pk")
         return search_engine.search(stories, self.query)
 
     def get_context_data(self, **kwargs):
