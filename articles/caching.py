@@ -15,6 +15,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled:{}"
+GENERATION_SQL = "SELECT value FROM {table} WHERE id = 1"
 
 
 def generation(request=None):
@@ -31,9 +33,14 @@ def generation(request=None):
         return request.newsroom_generation
     from .models import ContentGeneration
 
-    value = ContentGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
-    if value is None:  # a database emptied without its migrations (a flushed test database)
+    # Every public request reads it: plain SQL, without the ORM's query building.
+    with connection.cursor() as cursor:
+        cursor.execute(GENERATION_SQL.format(table=ContentGeneration._meta.db_table))
+        row = cursor.fetchone()
+    if row is None:  # a database emptied without its migrations (a flushed test database)
         value = ContentGeneration.objects.get_or_create(pk=1)[0].value
+    else:
+        value = row[0]
     if request is not None:
         request.newsroom_generation = value
     return value
