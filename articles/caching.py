@@ -37,10 +37,8 @@ def generation(request=None):
     with connection.cursor() as cursor:
         cursor.execute(GENERATION_SQL.format(table=ContentGeneration._meta.db_table))
         row = cursor.fetchone()
-    if row is None:  # a database emptied without its migrations (a flushed test database)
-        value = ContentGeneration.objects.get_or_create(pk=1)[0].value
-    else:
-        value = row[0]
+    # No row: a database emptied without its migrations (a flushed test database).
+    value = row[0] if row else ContentGeneration.objects.get_or_create(pk=1)[0].value
     if request is not None:
         request.newsroom_generation = value
     return value

@@ -4,6 +4,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.generic import ListView
@@ -11,13 +12,15 @@ from django.views.generic import ListView
 from . import search as search_engine
 from .caching import public_page
 from .context_processors import sections as all_sections
-from .fragments import live_story, related_stories, story_items
+from .fragments import cached, live_story, related_stories, story_items
 from .models import Article, Tag
 from .pagination import BoundedPaginator, NextPagePaginator
 from .preview import article_for_token, preview_response
 
 PAGE_SIZE = 20
 PER_SECTION_ON_HOME = 5
+FEATURED_ON_HOME = 3
+SCHEDULED_CANDIDATES = 500
 
 
 class ArticleListMixin:
@@ -46,12 +49,12 @@ class StoryListMixin(ArticleListMixin):
         return context
 
 
-def latest_by_section(articles, sections, per_section=PER_SECTION_ON_HOME):
-    """The ids of the latest few stories of every section, in one query, as
-    {section id: [story id, ...]}. On PostgreSQL a UNION of one index scan per section
-    (cheap at any archive size); elsewhere a window function."""
+def latest_by_section(articles, sections, per_section, fields):
+    """The latest few stories of every section (``fields`` of each), in one query. On
+    PostgreSQL a UNION of one index scan per section (cheap at any archive size); elsewhere
+    a window function."""
     if not sections:
-        return {}
+        return []
     if connection.features.supports_slicing_ordering_in_compound:
         parts = [articles.filter(section=s)[:per_section] for s in sections]
         rows = parts[0].union(*parts[1:], all=True)
@@ -63,23 +66,56 @@ def latest_by_section(articles, sections, per_section=PER_SECTION_ON_HOME):
                 order_by=[F("publish_at").desc(), F("pk").desc()],
             )
         ).filter(row__lte=per_section)
+    return list(rows.values_list(*fields))
+
+
+def home_candidates(sections, now):
+    """What the home page is chosen from, as (publish time, id, section id, featured) rows:
+    the newest live featured stories, the newest live stories of every section (enough to
+    fill its block once the featured ones are taken out), and every story scheduled to go
+    live later. None when too many are scheduled to keep them all."""
+    published = Article.objects.published()
+    fields = ("publish_at", "pk", "section_id", "featured")
+    scheduled = list(
+        published.filter(publish_at__gt=now).values_list(*fields)[: SCHEDULED_CANDIDATES + 1]
+    )
+    if len(scheduled) > SCHEDULED_CANDIDATES:
+        return None
+    live = published.filter(publish_at__lte=now).order_by("-publish_at", "-pk")
+    featured = live.filter(featured=True).values_list(*fields)[:FEATURED_ON_HOME]
+    per_section = PER_SECTION_ON_HOME + FEATURED_ON_HOME
+    return [*scheduled, *featured, *latest_by_section(live, sections, per_section, fields)]
+
+
+def choose_front_page(candidates, now):
+    """The featured stories and each section's newest others, among the candidates live at
+    ``now``: what the queries would find, since a story scheduled at build time is newer
+    than every story live then."""
+    live = sorted({row for row in candidates if row[0] <= now}, reverse=True)
+    featured = [pk for _at, pk, _section, is_featured in live if is_featured][:FEATURED_ON_HOME]
     by_section = {}
-    newest_first = sorted(rows.values_list("publish_at", "pk", "section_id"), reverse=True)
-    for _publish_at, pk, section_id in newest_first:
-        by_section.setdefault(section_id, []).append(pk)
-    return by_section
+    for _at, pk, section_id, _featured in live:
+        block = by_section.setdefault(section_id, [])
+        if pk not in featured and len(block) < PER_SECTION_ON_HOME:
+            block.append(pk)
+    return featured, by_section
 
 
 @public_page
 def home(request):
-    articles = Article.objects.live().order_by("-publish_at", "-pk")
-    featured = list(articles.filter(featured=True).values_list("pk", flat=True)[:3])
+    """The front page. Its candidates only change by a save, so they are kept per content
+    generation; which of them are live is decided on every request."""
     sections = all_sections(request)
-    by_section = latest_by_section(articles.exclude(pk__in=featured), sections)
+    now = timezone.now()
+    candidates = cached(request, "home-candidates", lambda: home_candidates(sections, now))
+    if candidates is None:  # too many scheduled stories to keep: ask the database
+        candidates = home_candidates(sections, now) or []
+        candidates = [row for row in candidates if row[0] <= now]
+    featured, by_section = choose_front_page(candidates, now)
     blocks = [
         (section, story_items(request, by_section[section.pk], show_section=False))
         for section in sections
-        if section.pk in by_section
+        if by_section.get(section.pk)
     ]
     context = {"featured": story_items(request, featured), "sections": blocks}
     return render(request, "articles/home.html", context)

@@ -129,7 +129,10 @@ print(s.session_key)
 
 class Gunicorn:
     def __init__(self, env):
-        self.env = dict(env, GUNICORN_BIND=f"127.0.0.1:{PORT}")
+        # Workers are not recycled during a run: a recycled worker closes its keep-alive
+        # connections, which browsers and proxies retry but wrk counts as errors (and the
+        # new worker's start-up lands in the figures).
+        self.env = dict(env, GUNICORN_BIND=f"127.0.0.1:{PORT}", GUNICORN_MAX_REQUESTS="0")
         self.process = None
 
     def __enter__(self):

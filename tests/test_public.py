@@ -172,9 +172,10 @@ def test_public_pages_run_a_constant_number_of_queries(
     ]
     # Cold: nothing rendered yet (the first page also reads the sections, once). Once
     # per content generation, an article page renders its story from six queries (the
-    # story, photos, corrections, agencies, officers, tags), and the sitemap index counts
+    # story, photos, corrections, agencies, officers, tags), the home page finds its
+    # candidates (scheduled, featured, newest per section), and the sitemap index counts
     # the sections, agencies, officers and tags.
-    cold = {article.get_absolute_url(): 9, "/sitemap.xml": 11}
+    cold = {article.get_absolute_url(): 9, "/": 7, "/sitemap.xml": 11}
     for url in pages:
         limit = cold.get(url, 6)
         with django_assert_max_num_queries(limit, info=url):
@@ -192,6 +193,31 @@ def test_article_pages_reuse_the_rendered_story(client, settings, django_assert_
     client.get(article.get_absolute_url())
     with django_assert_num_queries(1):  # the content generation
         assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_the_front_page_follows_the_clock(client, settings):
+    import time_machine
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    section = SectionFactory(name="要闻", slug="yao-wen")
+    now = timezone.now()
+    for n in range(7):
+        ArticleFactory(
+            title=f"旧稿{n}号", section=section, publish_at=now - datetime.timedelta(hours=10 - n)
+        )
+    ArticleFactory(title="头条稿", section=section, featured=True,
+                   publish_at=now - datetime.timedelta(hours=1))  # fmt: skip
+    soon = now + datetime.timedelta(minutes=5)
+    ArticleFactory(title="定时头条", section=section, featured=True, publish_at=soon)
+    html = client.get("/").text
+    assert "头条稿" in html and "定时头条" not in html
+    assert [f"旧稿{n}号" in html for n in range(7)] == [False, False] + [True] * 5
+    with time_machine.travel(soon + datetime.timedelta(seconds=1)):
+        html = client.get("/").text
+    assert "定时头条" in html and "头条稿" in html
+    featured = html[html.index('id="featured-heading"') : html.index('id="section-yao-wen"')]
+    assert "定时头条" in featured and "头条稿" in featured
+    assert html.count("头条稿") == 1  # a featured story is not repeated in its section
 
 
 def test_related_stories_follow_the_clock_and_the_workflow(client, settings):
@@ -241,3 +267,15 @@ def test_readiness_is_503_when_the_database_is_down(client, db, monkeypatch):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+
+
+def test_the_front_page_without_candidates_when_many_are_scheduled(client, settings, monkeypatch):
+    from articles import views
+
+    monkeypatch.setattr(views, "SCHEDULED_CANDIDATES", 1)
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    ArticleFactory(title="已发布的稿件")
+    for n in range(2):
+        ArticleFactory(title=f"定时稿{n}", publish_at=timezone.now() + datetime.timedelta(hours=1))
+    html = client.get("/").text
+    assert "已发布的稿件" in html and "定时稿" not in html
