@@ -69,18 +69,19 @@ def latest_by_section(articles, sections, per_section, fields):
     return list(rows.values_list(*fields))
 
 
-def home_candidates(sections, now):
+def home_candidates(sections, now, with_scheduled=True):
     """What the home page is chosen from, as (publish time, id, section id, featured) rows:
     the newest live featured stories, the newest live stories of every section (enough to
     fill its block once the featured ones are taken out), and every story scheduled to go
     live later. None when too many are scheduled to keep them all."""
     published = Article.objects.published()
     fields = ("publish_at", "pk", "section_id", "featured")
-    scheduled = list(
-        published.filter(publish_at__gt=now).values_list(*fields)[: SCHEDULED_CANDIDATES + 1]
-    )
-    if len(scheduled) > SCHEDULED_CANDIDATES:
-        return None
+    scheduled = []
+    if with_scheduled:
+        scheduled = published.filter(publish_at__gt=now).values_list(*fields)
+        scheduled = list(scheduled[: SCHEDULED_CANDIDATES + 1])
+        if len(scheduled) > SCHEDULED_CANDIDATES:
+            return None
     live = published.filter(publish_at__lte=now).order_by("-publish_at", "-pk")
     featured = live.filter(featured=True).values_list(*fields)[:FEATURED_ON_HOME]
     per_section = PER_SECTION_ON_HOME + FEATURED_ON_HOME
@@ -109,8 +110,7 @@ def home(request):
     now = timezone.now()
     candidates = cached(request, "home-candidates", lambda: home_candidates(sections, now))
     if candidates is None:  # too many scheduled stories to keep: ask the database
-        candidates = home_candidates(sections, now) or []
-        candidates = [row for row in candidates if row[0] <= now]
+        candidates = home_candidates(sections, now, with_scheduled=False)
     featured, by_section = choose_front_page(candidates, now)
     blocks = [
         (section, story_items(request, by_section[section.pk], show_section=False))
