@@ -1,22 +1,51 @@
 """RSS feeds: the whole site, each section, each agency (with the agencies below it)."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from agencies.models import Agency
 
+from .fragments import cached
 from .models import Article, Section
 
 FEED_SIZE = 30
 
 
 class SiteFeed(Feed):
+    """The newest stories. Which stories a feed holds is queried on every request; the
+    document for that list is kept per content generation (writing the XML costs ten
+    times the query)."""
+
     feed_type = Rss201rev2Feed
     language = "zh-cn"
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            obj = self.get_object(request, *args, **kwargs)
+        except ObjectDoesNotExist:
+            raise Http404("Feed object does not exist.") from None
+        ids = list(self.stories(obj).values_list("pk", flat=True)[:FEED_SIZE])
+        digest = hashlib.sha256(repr(ids).encode()).hexdigest()[:32]
+
+        def build():
+            response = super(SiteFeed, self).__call__(request, *args, **kwargs)
+            return response.content, response["Content-Type"], response.get("Last-Modified")
+
+        content, content_type, last_modified = cached(
+            request, f"feed:{request.path}:{digest}", build
+        )
+        response = HttpResponse(content, content_type=content_type)
+        if last_modified:
+            response["Last-Modified"] = last_modified
+        return response
 
     def title(self, obj=None):
         return settings.NEWSROOM_SITE_NAME

@@ -121,3 +121,20 @@ def test_sitemap_counts_follow_changes(client, seed, monkeypatch):
     Section.objects.create(name="新栏目", slug="xin-lan-mu")
     after = len([u for u in locations() if "sitemap-sections" in u])
     assert after == before + 1
+
+
+def test_feeds_follow_the_clock_without_a_page_cache(client, seed, settings):
+    import time_machine
+    from django.utils import timezone
+
+    from .factories import ArticleFactory
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    soon = timezone.now() + timezone.timedelta(minutes=5)
+    ArticleFactory(title="定时发布的稿件", section=seed[1].section, publish_at=soon)
+    for url in ["/feed/", seed[1].section.get_absolute_url() + "feed/"]:
+        titles = [e.title for e in feedparser.parse(client.get(url).content).entries]
+        assert "定时发布的稿件" not in titles
+        with time_machine.travel(soon + timezone.timedelta(seconds=1)):
+            titles = [e.title for e in feedparser.parse(client.get(url).content).entries]
+        assert "定时发布的稿件" in titles, url
