@@ -8,6 +8,8 @@ says about *which* stories are live (lists, related stories) is never kept here,
 queried on every request (a scheduled story goes live without any save).
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, Q
@@ -139,6 +141,56 @@ def story_items(request, ids, show_section=True):
         rendered = {
             keys[article.pk]: template.render({"article": article, "show_section": show_section})
             for article in Article.objects.for_listing().filter(pk__in=missing)
+        }
+        if settings.NEWSROOM_FRAGMENT_CACHE:
+            cache.set_many(rendered, timeout=FRAGMENT_SECONDS)
+        found.update(rendered)
+    return [found[keys[pk]] for pk in ids if keys[pk] in found]
+
+
+def cached_until_next_publication(request, name, build):
+    """Like ``cached``, for a result that depends on which stories are live: kept per
+    generation and only until the next scheduled story goes live (which needs no save)."""
+
+    def build_with_bound():
+        until = (
+            Article.objects.scheduled()
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+        return {"value": build(), "until": until}
+
+    entry = cached(request, name, build_with_bound)
+    if entry["until"] is not None and timezone.now() >= entry["until"]:
+        entry = build_with_bound()
+        if settings.NEWSROOM_FRAGMENT_CACHE:
+            origin = f"{request.scheme}://{request.get_host()}"
+            key = f"newsroom:{name}:{generation(request)}:{origin}"
+            cache.set(key, entry, timeout=FRAGMENT_SECONDS)
+    return entry["value"]
+
+
+def search_items(request, query, ids):
+    """Rendered search results (title, a passage around the query, section, date) for
+    stories ``ids``, kept per generation and query; see story_items."""
+    from .search import snippet
+
+    if not ids:
+        return []
+    template = get_template("includes/search_item.html")
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    gen = generation(request)
+    keys = {pk: f"newsroom:result:{gen}:{digest}:{pk}" for pk in ids}
+    found = cache.get_many(list(keys.values())) if settings.NEWSROOM_FRAGMENT_CACHE else {}
+    missing = [pk for pk in ids if keys[pk] not in found]
+    if missing:
+        stories = Article.objects.live().select_related("section").filter(pk__in=missing)
+        rendered = {
+            keys[article.pk]: template.render(
+                {"article": article, "snippet": snippet(article, query)}
+            )
+            for article in stories
         }
         if settings.NEWSROOM_FRAGMENT_CACHE:
             cache.set_many(rendered, timeout=FRAGMENT_SECONDS)

@@ -16,6 +16,8 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self):
         limit = MAX_PAGES * self.per_page
+        if isinstance(self.object_list, list):
+            return len(self.object_list[:limit])
         return self.object_list[:limit].count()
 
 

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
@@ -12,7 +14,14 @@ from django.views.generic import ListView
 from . import search as search_engine
 from .caching import public_page
 from .context_processors import sections as all_sections
-from .fragments import cached, live_story, related_stories, story_items
+from .fragments import (
+    cached,
+    cached_until_next_publication,
+    live_story,
+    related_stories,
+    search_items,
+    story_items,
+)
 from .models import Article, Tag
 from .pagination import BoundedPaginator, NextPagePaginator
 from .preview import article_for_token, preview_response
@@ -152,20 +161,30 @@ class TagView(StoryListMixin, ListView):
 
 
 class SearchView(ArticleListMixin, ListView):
+    """Search results. The ranked matches of a query are kept per generation until the next
+    scheduled story goes live; each result's passage is a fragment."""
+
     template_name = "articles/search.html"
     paginator_class = BoundedPaginator  # the page says how many stories were found
 
     def get_queryset(self):
         self.query = search_engine.normalise_query(self.request.GET.get("q", ""))
-        # Snippets are cut from the body, so results fetch it (unlike other lists).
-        stories = Article.objects.live().select_related("section").order_by("-publish_at", "-pk")
-        return search_engine.search(stories, self.query)
+        if not self.query:
+            return []
+        digest = hashlib.sha256(self.query.encode()).hexdigest()[:32]
+        return cached_until_next_publication(
+            self.request,
+            f"search:{digest}",
+            lambda: list(
+                search_engine.search(Article.objects.live(), self.query).values_list(
+                    "pk", flat=True
+                )[: search_engine.CANDIDATES]
+            ),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
-        context["results"] = [
-            (article, search_engine.snippet(article, self.query)) for article in context["articles"]
-        ]
+        context["items"] = search_items(self.request, self.query, list(context["object_list"]))
         return context
 
 

@@ -1,5 +1,8 @@
 """Search in Chinese, on SQLite and on PostgreSQL (the same tests run on both)."""
 
+import html
+import re
+
 import pytest
 
 from articles.models import Article, State
@@ -13,7 +16,8 @@ pytestmark = pytest.mark.django_db
 def results(client, q):
     response = client.get("/search/", {"q": q})
     assert response.status_code == 200
-    return response, [a.title for a, _ in response.context["results"]]
+    found = re.findall(r'<h2 class="story-title">\s*<a href="[^"]*">([^<]*)</a>', response.text)
+    return response, [html.unescape(title) for title in found]
 
 
 @pytest.mark.parametrize(
@@ -87,3 +91,20 @@ def test_search_index_follows_edits(client, seed):
     article.save()
     _, titles = results(client, "那达慕")
     assert titles == [article.title]
+
+
+def test_search_results_follow_the_clock_and_the_workflow(client, seed, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    soon = timezone.now() + timezone.timedelta(minutes=5)
+    ArticleFactory(title="定时的诈骗案稿件", body="一起诈骗案。", publish_at=soon)
+    assert "定时的诈骗案稿件" not in results(client, "诈骗")[1]
+    with time_machine.travel(soon + timezone.timedelta(seconds=1)):
+        assert "定时的诈骗案稿件" in results(client, "诈骗")[1]
+    withdrawn = seed[3]
+    assert withdrawn.title in results(client, "诈骗")[1]
+    withdrawn.state = State.WITHDRAWN
+    withdrawn.save()
+    assert withdrawn.title not in results(client, "诈骗")[1]
