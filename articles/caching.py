@@ -12,10 +12,11 @@ by all web workers); local memory otherwise. Views say which pages are public
 
 import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
@@ -23,34 +24,63 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled:{}"
+GENERATION_KEY = "newsroom:generation"
+_MISSING = object()
 GENERATION_SQL = "SELECT value FROM {table} WHERE id = 1"
 
 
-def generation(request=None):
-    """The current content generation (see ContentGeneration). Read once per request, so
-    that every key a request uses agrees."""
-    if request is not None and hasattr(request, "newsroom_generation"):
-        return request.newsroom_generation
+def _generation_from_database():
     from .models import ContentGeneration
 
-    # Every public request reads it: plain SQL, without the ORM's query building.
+    # Every public request may read it: plain SQL, without the ORM's query building.
     with connection.cursor() as cursor:
         cursor.execute(GENERATION_SQL.format(table=ContentGeneration._meta.db_table))
         row = cursor.fetchone()
     # No row: a database emptied without its migrations (a flushed test database).
-    value = row[0] if row else ContentGeneration.objects.get_or_create(pk=1)[0].value
+    return row[0] if row else ContentGeneration.objects.get_or_create(pk=1)[0].value
+
+
+def _mirror_seconds():
+    return settings.NEWSROOM_GENERATION_MIRROR_SECONDS
+
+
+def generation(request=None, mirrored=_MISSING):
+    """The current content generation (see ContentGeneration). Read once per request, so
+    that every key a request uses agrees.
+
+    With a shared cache (Redis), the number is also mirrored there, so that a page cache
+    hit needs no database at all: the mirror is rewritten as soon as a change commits,
+    and expires after NEWSROOM_GENERATION_MIRROR_SECONDS in case a rewrite was lost (a
+    process killed between its commit and the rewrite, two commits racing). With a
+    per-process cache there is no mirror: the database is read."""
+    if request is not None and hasattr(request, "newsroom_generation"):
+        return request.newsroom_generation
+    value = None
+    if _mirror_seconds() > 0:
+        value = cache.get(GENERATION_KEY) if mirrored is _MISSING else mirrored
+    if value is None:
+        value = _generation_from_database()
+        if _mirror_seconds() > 0:
+            cache.set(GENERATION_KEY, value, timeout=_mirror_seconds())
     if request is not None:
         request.newsroom_generation = value
     return value
 
 
+def _rewrite_mirror():
+    if _mirror_seconds() > 0:
+        cache.set(GENERATION_KEY, _generation_from_database(), timeout=_mirror_seconds())
+
+
 def bump_generation(**kwargs):
     """Signal receiver: what readers see has changed. Runs in the transaction that makes
-    the change, so the new number and the new content become visible together."""
+    the change, so the new number and the new content become visible together; the
+    cache's mirror of it is rewritten once the transaction commits."""
     from .models import ContentGeneration
 
     if not ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1):
         ContentGeneration.objects.get_or_create(pk=1)
+    transaction.on_commit(_rewrite_mirror)
 
 
 def _seconds_to_next_publication(gen):
@@ -72,11 +102,12 @@ def _seconds_to_next_publication(gen):
     return max(0, int((at - timezone.now()).total_seconds()))
 
 
-def page_key(request, gen):
+def page_key(request):
     # The scheme and host are part of the page (canonical links); hashed, the key stays
-    # short however long the query string is.
+    # short however long the query string is. The generation is kept in the entry, so
+    # that one round trip fetches both it and the page.
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode()
-    return f"newsroom:page:{gen}:{hashlib.sha256(url).hexdigest()}"
+    return f"newsroom:page:{hashlib.sha256(url).hexdigest()}"
 
 
 def public_page(view):
@@ -109,8 +140,9 @@ def public_page(view):
 class PageCacheMiddleware:
     """Answer public pages from the page cache before anything else runs.
 
-    Placed right after the health probes: a hit costs two cache reads (the generation and
-    the page) and no session, authentication, URL resolving or view. What is stored is the
+    Placed right after the health probes: a hit costs one cache round trip (the page and
+    the generation's mirror; a database read instead when the cache is per process) and
+    no session, authentication, URL resolving or view. What is stored is the
     finished response as the rest of the stack left it (body and headers, security headers
     and ETag included), so a hit answers exactly as a miss did, 304s included. Only
     responses that a ``public_page`` view marked are stored, and never one that sets a
@@ -123,10 +155,14 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
             return self.get_response(request)
-        key = page_key(request, generation(request))
-        entry = cache.get(key)
-        if entry is not None:
-            return self.replay(request, *entry)
+        key = page_key(request)
+        found = cache.get_many([GENERATION_KEY, key] if _mirror_seconds() > 0 else [key])
+        gen = generation(request, mirrored=found.get(GENERATION_KEY))
+        entry = found.get(key)
+        # The entry carries its own deadline (the next scheduled publication, to the
+        # second), rather than trusting the cache's coarser expiry alone.
+        if entry is not None and entry[0] == gen and time.time() < entry[1]:
+            return self.replay(request, *entry[2:])
         response = self.get_response(request)
         timeout = getattr(response, "page_cache_timeout", 0)
         if (
@@ -136,7 +172,8 @@ class PageCacheMiddleware:
             and not response.cookies
             and "cookie" not in response.get("Vary", "").lower()
         ):
-            cache.set(key, (response.content, list(response.items())), timeout=timeout)
+            entry = (gen, time.time() + timeout, response.content, list(response.items()))
+            cache.set(key, entry, timeout=timeout)
         return response
 
     @staticmethod

@@ -148,6 +148,12 @@ CACHES = {
 # How long the server keeps a public page (0: no page cache); it is dropped sooner when
 # content changes or a scheduled story is due.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300"))
+# How long the shared cache may mirror the content generation (the database holds it, and
+# the mirror is rewritten at every change's commit; this bounds a lost rewrite). 0: no
+# mirror, read the database (the default without Redis, where caches are per process).
+NEWSROOM_GENERATION_MIRROR_SECONDS = int(
+    os.environ.get("NEWSROOM_GENERATION_MIRROR_SECONDS", "2" if REDIS_URL else "0")
+)
 # Keep rendered fragments (a story's own part of its page, list items) under the content
 # generation; lists and related stories are still queried on every request.
 NEWSROOM_FRAGMENT_CACHE = env_bool("NEWSROOM_FRAGMENT_CACHE", default=True)

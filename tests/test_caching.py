@@ -144,9 +144,42 @@ def test_pages_for_one_reader_are_never_stored(rf, settings):
     assert len(calls) == 2
 
 
-def test_errors_are_not_stored(client, seed):
+def test_errors_are_not_stored(client, seed, rf):
     from django.core.cache import cache
+
+    from articles.caching import page_key
 
     url = seed[1].get_absolute_url().replace(str(seed[1].pk), "999999", 1)
     assert client.get(url).status_code == 404
-    assert not [key for key in cache._cache if ":page:" in key]
+    assert cache.get(page_key(rf.get(url))) is None
+    client.get("/")
+    assert cache.get(page_key(rf.get("/"))) is not None
+
+
+def test_with_a_shared_cache_a_hit_needs_no_database(
+    client, seed, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.NEWSROOM_GENERATION_MIRROR_SECONDS = 2
+    article = seed[1]
+    client.get("/")
+    with django_assert_num_queries(0):
+        assert article.title in client.get("/").text
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "提交后立即可见的新标题"
+        article.save()
+    assert "提交后立即可见的新标题" in client.get("/").text
+
+
+def test_a_lost_mirror_rewrite_is_bounded(client, seed, settings):
+    from django.core.cache import cache
+
+    from articles.caching import GENERATION_KEY
+
+    settings.NEWSROOM_GENERATION_MIRROR_SECONDS = 2
+    article = seed[1]
+    client.get("/")
+    article.title = "镜像未及时更新的标题"
+    article.save()  # committed, but the mirror is not rewritten (no on_commit here)
+    assert "镜像未及时更新的标题" not in client.get("/").text
+    cache.delete(GENERATION_KEY)  # the mirror expires: the database is read again
+    assert "镜像未及时更新的标题" in client.get("/").text
