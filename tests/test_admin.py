@@ -101,3 +101,16 @@ def test_autocomplete_finds_agencies_and_officers(editor, seed):
         },
     )
     assert [r["text"] for r in response.json()["results"]] == ["执勤一队副队长敖日格勒"]
+
+
+def test_changelist_filters_by_a_bureau_and_the_agencies_below(editor, seed):
+    from agencies.models import Agency
+
+    bureau = Agency.objects.get(name="巴彦淖尔市公安局")
+    html = editor.get("/admin/articles/article/").text
+    assert f"?agency={bureau.pk}" in html and "白彦花派出所" not in html.split("<table")[0]
+    response = editor.get(f"/admin/articles/article/?agency={bureau.pk}")
+    shown = set(response.context["cl"].result_list)
+    assert shown == {seed[4]}  # linked to a station three levels down
+    assert 'class="action-select"' in response.text
+    assert f'name="_selected_action" value="{seed[4].pk}"' in response.text
