@@ -8,6 +8,7 @@ says about *which* stories are live (lists, related stories) is never kept here,
 queried on every request (a scheduled story goes live without any save).
 """
 
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -24,6 +25,10 @@ from .models import Article, TaggedArticle
 
 # However long the generation stands, a fragment is dropped after this long.
 FRAGMENT_SECONDS = 600
+# How far ahead kept lists look for scheduled stories (they are dropped by then).
+HORIZON = datetime.timedelta(seconds=FRAGMENT_SECONDS)
+# The fewest list rows kept: the first five pages.
+MIN_WINDOW = 101
 RELATED = 5
 RELATED_CANDIDATES = 50
 
@@ -73,6 +78,58 @@ def cached(request, name, build):
     return value
 
 
+def _key(request, name):
+    return f"newsroom:{name}:{generation(request)}:{request.scheme}://{request.get_host()}"
+
+
+def live_rows(request, name, build, *, need=None):
+    """Rows about stories, ``(publish time, ...)``, of which those live now are returned.
+
+    ``build(until)`` returns ``(rows, complete)``: rows of published stories whose
+    publication time is no later than ``until`` (scheduled ones included), and whether
+    they are all there are. They are kept per content generation until ``until``, HORIZON
+    from now: no story left out can go live before then without a save, which moves the
+    generation on. Which rows are live is decided on every request, by the clock, exactly
+    as ``ArticleQuerySet.live()`` decides it in SQL. A request that ``need``s more live
+    rows than an incomplete entry holds (a deeper page of a list) rebuilds it."""
+    now = timezone.now()
+    key = _key(request, name)
+    entry = cache.get(key) if settings.NEWSROOM_FRAGMENT_CACHE else None
+    live = None
+    if entry is not None and now < entry["until"]:
+        live = [row for row in entry["rows"] if row[0] <= now]
+        if need is not None and len(live) < need and not entry["complete"]:
+            live = None
+    if live is None:
+        until = now + HORIZON
+        rows, complete = build(until)
+        if settings.NEWSROOM_FRAGMENT_CACHE:
+            entry = {"rows": rows, "until": until, "complete": complete}
+            cache.set(key, entry, timeout=FRAGMENT_SECONDS)
+        live = [row for row in rows if row[0] <= now]
+    return live
+
+
+def live_ids(request, name, published, need):
+    """The ids of the first ``need`` live stories among ``published`` (a queryset of
+    published stories), newest first, through ``live_rows``: while the generation holds,
+    a list page runs no query."""
+
+    def build(until):
+        # The deepest page asked for so far (at least a few pages), and every story that
+        # will go live before the rows are dropped.
+        coming = published.filter(publish_at__gt=timezone.now(), publish_at__lte=until)
+        window = max(need, MIN_WINDOW) + coming.count()
+        rows = list(
+            published.filter(publish_at__lte=until)
+            .order_by("-publish_at", "-pk")
+            .values_list("publish_at", "pk")[:window]
+        )
+        return rows, len(rows) < window
+
+    return [pk for _at, pk in live_rows(request, name, build, need=need)[:need]]
+
+
 def related_stories(request, story, limit=RELATED, candidates=RELATED_CANDIDATES):
     """The newest live stories sharing an agency or a tag with ``story``.
 
@@ -82,10 +139,10 @@ def related_stories(request, story, limit=RELATED, candidates=RELATED_CANDIDATES
     ``ArticleQuerySet.live()`` decides it in SQL: a scheduled story joins the list when
     its time comes."""
 
-    def build():
+    def build(until):
         pk, agency_ids, tag_ids = story["pk"], story["agency_ids"], story["tag_ids"]
         if not agency_ids and not tag_ids:
-            return []
+            return [], True
         # From the link tables (bounded), not by joining the whole archive.
         by_agency = (
             Article.agencies.through.objects.filter(agency_id__in=agency_ids)
@@ -99,16 +156,15 @@ def related_stories(request, story, limit=RELATED, candidates=RELATED_CANDIDATES
         )
         rows = (
             Article.objects.published()
-            .filter(Q(pk__in=by_agency) | Q(pk__in=by_tag))
+            .filter(Q(pk__in=by_agency) | Q(pk__in=by_tag), publish_at__lte=until)
             .exclude(pk=pk)
             .only("pk", "slug", "title", "publish_at")
             .order_by("-publish_at", "-pk")[:candidates]
         )
-        return [(a.publish_at, {"url": a.get_absolute_url(), "title": a.title}) for a in rows]
+        return [(a.publish_at, {"url": a.get_absolute_url(), "title": a.title}) for a in rows], True
 
-    now = timezone.now()
-    rows = cached(request, f"related:{story['pk']}", build)
-    return [item for publish_at, item in rows if publish_at <= now][:limit]
+    rows = live_rows(request, f"related:{story['pk']}", build)
+    return [item for _at, item in rows[:limit]]
 
 
 def live_story(request, pk):
@@ -146,29 +202,6 @@ def story_items(request, ids, show_section=True):
             cache.set_many(rendered, timeout=FRAGMENT_SECONDS)
         found.update(rendered)
     return [found[keys[pk]] for pk in ids if keys[pk] in found]
-
-
-def cached_until_next_publication(request, name, build):
-    """Like ``cached``, for a result that depends on which stories are live: kept per
-    generation and only until the next scheduled story goes live (which needs no save)."""
-
-    def build_with_bound():
-        until = (
-            Article.objects.scheduled()
-            .order_by("publish_at")
-            .values_list("publish_at", flat=True)
-            .first()
-        )
-        return {"value": build(), "until": until}
-
-    entry = cached(request, name, build_with_bound)
-    if entry["until"] is not None and timezone.now() >= entry["until"]:
-        entry = build_with_bound()
-        if settings.NEWSROOM_FRAGMENT_CACHE:
-            origin = f"{request.scheme}://{request.get_host()}"
-            key = f"newsroom:{name}:{generation(request)}:{origin}"
-            cache.set(key, entry, timeout=FRAGMENT_SECONDS)
-    return entry["value"]
 
 
 def search_items(request, query, ids):

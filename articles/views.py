@@ -14,22 +14,14 @@ from django.views.generic import ListView
 from . import search as search_engine
 from .caching import public_page
 from .context_processors import sections as all_sections
-from .fragments import (
-    cached,
-    cached_until_next_publication,
-    live_story,
-    related_stories,
-    search_items,
-    story_items,
-)
+from .fragments import live_ids, live_rows, live_story, related_stories, search_items, story_items
 from .models import Article, Tag
-from .pagination import BoundedPaginator, NextPagePaginator
+from .pagination import MAX_PAGES, BoundedPaginator, NextPagePaginator
 from .preview import article_for_token, preview_response
 
 PAGE_SIZE = 20
 PER_SECTION_ON_HOME = 5
 FEATURED_ON_HOME = 3
-SCHEDULED_CANDIDATES = 500
 
 
 class ArticleListMixin:
@@ -48,11 +40,21 @@ class ArticleListMixin:
 
 
 class StoryListMixin(ArticleListMixin):
-    """A list page whose items are rendered fragments: the page's stories are queried on
-    every request (their ids), their items come from the fragment cache."""
+    """A list page whose stories are chosen per request from rows kept per generation
+    (fragments.live_ids) and whose items are rendered fragments. Subclasses narrow the
+    published stories; which of them are live is decided by the clock."""
+
+    def get_queryset(self):
+        return Article.objects.published()
 
     def get_context_data(self, **kwargs):
-        ids = self.object_list.values_list("pk", flat=True)
+        try:
+            page = min(max(int(self.request.GET.get(self.page_kwarg, 1)), 1), MAX_PAGES)
+        except ValueError:
+            page = 1  # the paginator answers 404
+        # The page's stories and one more (is there a next page?).
+        need = page * self.paginate_by + 1
+        ids = live_ids(self.request, f"list:{self.request.path}", self.object_list, need)
         context = super().get_context_data(object_list=ids, **kwargs)
         context["items"] = story_items(self.request, list(context["object_list"]))
         return context
@@ -78,30 +80,23 @@ def latest_by_section(articles, sections, per_section, fields):
     return list(rows.values_list(*fields))
 
 
-def home_candidates(sections, now, with_scheduled=True):
-    """What the home page is chosen from, as (publish time, id, section id, featured) rows:
-    the newest live featured stories, the newest live stories of every section (enough to
-    fill its block once the featured ones are taken out), and every story scheduled to go
-    live later. None when too many are scheduled to keep them all."""
-    published = Article.objects.published()
+def home_candidates(sections, until):
+    """What the front page is chosen from, as (publish time, id, section id, featured)
+    rows of stories published no later than ``until``: the newest featured ones, and the
+    newest of every section (enough to fill its block once the featured ones are taken
+    out), scheduled ones included."""
+    published = Article.objects.published().filter(publish_at__lte=until)
+    coming = published.filter(publish_at__gt=timezone.now()).count()
     fields = ("publish_at", "pk", "section_id", "featured")
-    scheduled = []
-    if with_scheduled:
-        scheduled = published.filter(publish_at__gt=now).values_list(*fields)
-        scheduled = list(scheduled[: SCHEDULED_CANDIDATES + 1])
-        if len(scheduled) > SCHEDULED_CANDIDATES:
-            return None
-    live = published.filter(publish_at__lte=now).order_by("-publish_at", "-pk")
-    featured = live.filter(featured=True).values_list(*fields)[:FEATURED_ON_HOME]
-    per_section = PER_SECTION_ON_HOME + FEATURED_ON_HOME
-    return [*scheduled, *featured, *latest_by_section(live, sections, per_section, fields)]
+    newest = published.order_by("-publish_at", "-pk")
+    featured = newest.filter(featured=True).values_list(*fields)[: FEATURED_ON_HOME + coming]
+    per_section = PER_SECTION_ON_HOME + FEATURED_ON_HOME + coming
+    return [*featured, *latest_by_section(newest, sections, per_section, fields)], True
 
 
-def choose_front_page(candidates, now):
-    """The featured stories and each section's newest others, among the candidates live at
-    ``now``: what the queries would find, since a story scheduled at build time is newer
-    than every story live then."""
-    live = sorted({row for row in candidates if row[0] <= now}, reverse=True)
+def choose_front_page(live):
+    """The featured stories and each section's newest others, among the live rows."""
+    live = sorted(set(live), reverse=True)
     featured = [pk for _at, pk, _section, is_featured in live if is_featured][:FEATURED_ON_HOME]
     by_section = {}
     for _at, pk, section_id, _featured in live:
@@ -113,14 +108,10 @@ def choose_front_page(candidates, now):
 
 @public_page
 def home(request):
-    """The front page. Its candidates only change by a save, so they are kept per content
-    generation; which of them are live is decided on every request."""
+    """The front page, chosen on every request from rows kept per generation."""
     sections = all_sections(request)
-    now = timezone.now()
-    candidates = cached(request, "home-candidates", lambda: home_candidates(sections, now))
-    if candidates is None:  # too many scheduled stories to keep: ask the database
-        candidates = home_candidates(sections, now, with_scheduled=False)
-    featured, by_section = choose_front_page(candidates, now)
+    live = live_rows(request, "home", lambda until: home_candidates(sections, until))
+    featured, by_section = choose_front_page(live)
     blocks = [
         (section, story_items(request, by_section[section.pk], show_section=False))
         for section in sections
@@ -172,15 +163,13 @@ class SearchView(ArticleListMixin, ListView):
         if not self.query:
             return []
         digest = hashlib.sha256(self.query.encode()).hexdigest()[:32]
-        return cached_until_next_publication(
-            self.request,
-            f"search:{digest}",
-            lambda: list(
-                search_engine.search(Article.objects.live(), self.query).values_list(
-                    "pk", flat=True
-                )[: search_engine.CANDIDATES]
-            ),
-        )
+
+        def build(until):
+            published = Article.objects.published().filter(publish_at__lte=until)
+            ranked = search_engine.search(published, self.query).only("pk", "publish_at")
+            return [(a.publish_at, a.pk) for a in ranked[: search_engine.CANDIDATES]], True
+
+        return [pk for _at, pk in live_rows(self.request, f"search:{digest}", build)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
