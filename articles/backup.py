@@ -2,10 +2,13 @@
 
 import os
 import subprocess
+import time
 
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connections, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 
 # Derived or rebuilt by migrations; everything else (articles, photos, tags, users, the
 # admin's log and, later, workflow events) goes into the backup.
@@ -68,3 +71,16 @@ def restore(path, *, alias="default"):
             # groups (with their members) replace them.
             Group.objects.using(alias).all().delete()
             call_command("loaddata", str(path), database=alias, verbosity=0)
+    restart_generation(alias)
+
+
+def restart_generation(alias="default"):
+    """A restored database carries the content generation of its backup, which caches may
+    have seen (with other content) since: move it past anything used before, to the clock
+    in milliseconds as a fresh database starts."""
+    from .models import ContentGeneration
+
+    now = int(time.time() * 1000)
+    rows = ContentGeneration.objects.using(alias)
+    if not rows.filter(pk=1).update(value=Greatest(F("value") + 1, Value(now))):
+        rows.create(pk=1, value=now)

@@ -1,10 +1,12 @@
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.functional import SimpleLazyObject
 
 from .caching import generation
 from .fragments import FRAGMENT_SECONDS
 from .models import Section
+
+fragment_cache = caches["fragments"]
 
 
 def sections(request):
@@ -12,7 +14,9 @@ def sections(request):
     if not hasattr(request, "_newsroom_sections"):
         # Cached until public content changes (the generation moves on).
         key = f"newsroom:sections:{generation(request)}"
-        request._newsroom_sections = cache.get_or_set(key, lambda: list(Section.objects.all()))
+        request._newsroom_sections = fragment_cache.get_or_set(
+            key, lambda: list(Section.objects.all())
+        )
     return request._newsroom_sections
 
 

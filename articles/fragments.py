@@ -12,7 +12,7 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Prefetch, Q
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
@@ -22,6 +22,8 @@ from agencies.models import Officer
 
 from .caching import generation
 from .models import Article, TaggedArticle
+
+fragment_cache = caches["fragments"]
 
 # However long the generation stands, a fragment is dropped after this long.
 FRAGMENT_SECONDS = 600
@@ -70,11 +72,11 @@ def cached(request, name, build):
         return build()
     origin = f"{request.scheme}://{request.get_host()}"
     key = f"newsroom:{name}:{generation(request)}:{origin}"
-    value = cache.get(key)
+    value = fragment_cache.get(key)
     if value is None:
         value = build()
         if value is not None:
-            cache.set(key, value, timeout=FRAGMENT_SECONDS)
+            fragment_cache.set(key, value, timeout=FRAGMENT_SECONDS)
     return value
 
 
@@ -94,7 +96,7 @@ def live_rows(request, name, build, *, need=None):
     rows than an incomplete entry holds (a deeper page of a list) rebuilds it."""
     now = timezone.now()
     key = _key(request, name)
-    entry = cache.get(key) if settings.NEWSROOM_FRAGMENT_CACHE else None
+    entry = fragment_cache.get(key) if settings.NEWSROOM_FRAGMENT_CACHE else None
     live = None
     if entry is not None and now < entry["until"]:
         live = [row for row in entry["rows"] if row[0] <= now]
@@ -105,7 +107,7 @@ def live_rows(request, name, build, *, need=None):
         rows, complete = build(until)
         if settings.NEWSROOM_FRAGMENT_CACHE:
             entry = {"rows": rows, "until": until, "complete": complete}
-            cache.set(key, entry, timeout=FRAGMENT_SECONDS)
+            fragment_cache.set(key, entry, timeout=FRAGMENT_SECONDS)
         live = [row for row in rows if row[0] <= now]
     return live
 
@@ -191,7 +193,7 @@ def story_items(request, ids, show_section=True):
     variant = "with-section" if show_section else "in-section"
     gen = generation(request)
     keys = {pk: f"newsroom:item:{gen}:{variant}:{pk}" for pk in ids}
-    found = cache.get_many(list(keys.values())) if settings.NEWSROOM_FRAGMENT_CACHE else {}
+    found = fragment_cache.get_many(list(keys.values())) if settings.NEWSROOM_FRAGMENT_CACHE else {}
     missing = [pk for pk in ids if keys[pk] not in found]
     if missing:
         rendered = {
@@ -199,7 +201,7 @@ def story_items(request, ids, show_section=True):
             for article in Article.objects.for_listing().filter(pk__in=missing)
         }
         if settings.NEWSROOM_FRAGMENT_CACHE:
-            cache.set_many(rendered, timeout=FRAGMENT_SECONDS)
+            fragment_cache.set_many(rendered, timeout=FRAGMENT_SECONDS)
         found.update(rendered)
     return [found[keys[pk]] for pk in ids if keys[pk] in found]
 
@@ -215,7 +217,7 @@ def search_items(request, query, ids):
     digest = hashlib.sha256(query.encode()).hexdigest()[:32]
     gen = generation(request)
     keys = {pk: f"newsroom:result:{gen}:{digest}:{pk}" for pk in ids}
-    found = cache.get_many(list(keys.values())) if settings.NEWSROOM_FRAGMENT_CACHE else {}
+    found = fragment_cache.get_many(list(keys.values())) if settings.NEWSROOM_FRAGMENT_CACHE else {}
     missing = [pk for pk in ids if keys[pk] not in found]
     if missing:
         stories = Article.objects.live().select_related("section").filter(pk__in=missing)
@@ -226,6 +228,6 @@ def search_items(request, query, ids):
             for article in stories
         }
         if settings.NEWSROOM_FRAGMENT_CACHE:
-            cache.set_many(rendered, timeout=FRAGMENT_SECONDS)
+            fragment_cache.set_many(rendered, timeout=FRAGMENT_SECONDS)
         found.update(rendered)
     return [found[keys[pk]] for pk in ids if keys[pk] in found]

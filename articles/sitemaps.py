@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Max
 from django.template.response import TemplateResponse
@@ -18,6 +18,8 @@ from agencies.models import Agency, Officer
 from .caching import generation
 from .fragments import FRAGMENT_SECONDS
 from .models import Article, Section, Tag
+
+fragment_cache = caches["fragments"]
 
 NEWS_WINDOW = datetime.timedelta(days=2)
 
@@ -77,10 +79,10 @@ def directory_counts():
     """Rows of the sitemap's small tables, counted once per content generation (they only
     change by a save), instead of four COUNT queries on every sitemap index."""
     key = f"newsroom:sitemap-counts:{generation()}"
-    counts = cache.get(key)
+    counts = fragment_cache.get(key)
     if counts is None:
         counts = {model._meta.label: model.objects.count() for model in DIRECTORY_MODELS}
-        cache.set(key, counts, timeout=FRAGMENT_SECONDS)
+        fragment_cache.set(key, counts, timeout=FRAGMENT_SECONDS)
     return counts
 
 

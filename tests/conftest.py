@@ -26,9 +26,12 @@ def fresh_cache(settings):
     The generation is read from the database, as with a per-process cache, even when
     REDIS_URL is set: inside a test's transaction nothing commits, so the mirror would
     never be rewritten. Tests of the mirror turn it on."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     settings.NEWSROOM_GENERATION_MIRROR_SECONDS = 0
     cache.clear()
+    # Rolled back between tests, the generation repeats: so must the fragments go.
+    caches["fragments"].clear()
     yield
     cache.clear()
+    caches["fragments"].clear()

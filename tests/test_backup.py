@@ -1,6 +1,7 @@
 """Backups: a restore into an empty database gives everything back."""
 
 import subprocess
+import time
 
 import pytest
 from django.core.management import call_command
@@ -8,7 +9,7 @@ from django.db import connection
 
 from agencies.models import Agency, Officer
 from articles.backup import is_postgresql
-from articles.models import Article, Correction, Photo, Tag
+from articles.models import Article, ContentGeneration, Correction, Photo, Tag
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,5 +63,8 @@ def test_backup_then_restore_into_an_empty_database_gives_everything_back(tmp_pa
     else:
         call_command("flush", interactive=False, verbosity=0)
         assert not Article.objects.exists() and not Tag.objects.exists()
+        started = int(time.time() * 1000)
         call_command("restore", str(path), verbosity=0)
         assert snapshot() == before
+        # Past every generation caches may have seen before the restore.
+        assert ContentGeneration.objects.get(pk=1).value >= started

@@ -1,0 +1,111 @@
+"""A per-process cache for rendered fragments (CACHES["fragments"]).
+
+Django's local-memory cache pickles every value on the way in and out, so that callers can
+never share a mutable object; for fragments (strings, and tuples or lists that are never
+changed after they are stored) that costs more than rendering some of them. This backend
+keeps the objects themselves, evicts the least recently used ones past a memory budget
+(OPTIONS["MAX_BYTES"], sizes measured once, when a value is stored) and honours timeouts.
+Values must be treated as read-only by whoever gets them.
+
+Keys carry the content generation (articles.caching), so a per-process cache is never
+stale: another worker's change moves the generation on in the database.
+"""
+
+import pickle
+import threading
+import time
+from collections import OrderedDict
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+
+_caches = {}
+_locks = {}
+
+
+class ProcessMemoryCache(BaseCache):
+    def __init__(self, name, params):
+        super().__init__(params)
+        self.max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 32 * 1024 * 1024))
+        # Entries: key -> (value, expires at or None, size). Shared by every instance of
+        # this cache in the process, as Django's local-memory cache is.
+        self._entries = _caches.setdefault(name, OrderedDict())
+        self._lock = _locks.setdefault(name, threading.Lock())
+        self._bytes = sum(size for _value, _expiry, size in self._entries.values())
+
+    def _expiry(self, timeout):
+        return self.get_backend_timeout(timeout)  # the time it expires at, or None
+
+    def _live(self, key):
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[1] is not None and entry[1] <= time.time():
+            self._drop(key)
+            return None
+        self._entries.move_to_end(key)
+        return entry
+
+    def _drop(self, key):
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= entry[2]
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            entry = self._live(key)
+        return default if entry is None else entry[0]
+
+    def get_many(self, keys, version=None):
+        found = {}
+        with self._lock:
+            for key in keys:
+                entry = self._live(self.make_and_validate_key(key, version=version))
+                if entry is not None:
+                    found[key] = entry[0]
+        return found
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        size = len(key) + len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        with self._lock:
+            self._drop(key)
+            if size > self.max_bytes:
+                return
+            self._entries[key] = (value, self._expiry(timeout), size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                oldest = next(iter(self._entries))
+                self._drop(oldest)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if self.has_key(key, version=version):
+            return False
+        self.set(key, value, timeout, version=version)
+        return True
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            entry = self._live(key)
+            if entry is None:
+                return False
+            self._entries[key] = (entry[0], self._expiry(timeout), entry[2])
+            return True
+
+    def has_key(self, key, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            return self._live(key) is not None
+
+    def delete(self, key, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            present = key in self._entries
+            self._drop(key)
+        return present
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
