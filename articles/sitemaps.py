@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import caches
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from agencies.models import Agency, Officer
 
 from .caching import generation
-from .fragments import FRAGMENT_SECONDS
+from .fragments import FRAGMENT_SECONDS, live_rows
 from .models import Article, Section, Tag
 
 fragment_cache = caches["fragments"]
@@ -32,14 +32,10 @@ class KeyRangePaginator:
     may list fewer than `limit` stories (ids of drafts and deleted stories leave gaps);
     pages past the end answer 404 like any sitemap page."""
 
-    def __init__(self, queryset, per_page):
+    def __init__(self, queryset, per_page, top):
         self.queryset = queryset
         self.per_page = per_page
-
-    @cached_property
-    def num_pages(self):
-        top = self.queryset.order_by("-pk").values_list("pk", flat=True).first()
-        return -(-top // self.per_page) if top else 1
+        self.num_pages = -(-top // per_page) if top else 1
 
     def page(self, number):
         try:
@@ -57,28 +53,52 @@ class ArticleSitemap(Sitemap):
     changefreq = "daily"
     limit = 5000
 
+    def __init__(self, request):
+        self.request = request
+
     def items(self):
         return Article.objects.live().only("pk", "slug", "updated_at")
 
     @cached_property
+    def summary(self):
+        """The highest live id (the number of pages) and the latest change to a live story
+        (lastmod), chosen per request among rows kept per generation: the live story
+        holding each, and the stories due to go live before the rows are dropped."""
+
+        def build(until):
+            published = Article.objects.published()
+            coming = published.filter(publish_at__gt=timezone.now(), publish_at__lte=until)
+            live = published.filter(publish_at__lte=timezone.now())
+            rows = [
+                *coming.values_list("publish_at", "pk", "updated_at"),
+                *live.order_by("-pk").values_list("publish_at", "pk", "updated_at")[:1],
+                *live.order_by("-updated_at").values_list("publish_at", "pk", "updated_at")[:1],
+            ]
+            return rows, True
+
+        rows = live_rows(self.request, "sitemap-summary", build)
+        top = max((pk for _at, pk, _updated in rows), default=0)
+        latest = max((updated for _at, _pk, updated in rows), default=None)
+        return top, latest
+
+    @cached_property
     def paginator(self):
-        return KeyRangePaginator(self.items(), self.limit)
+        return KeyRangePaginator(self.items(), self.limit, top=self.summary[0])
 
     def lastmod(self, item):
         return item.updated_at
 
     def get_latest_lastmod(self):
-        # One aggregate, instead of Django's default of reading every item.
-        return Article.objects.live().aggregate(latest=Max("updated_at"))["latest"]
+        return self.summary[1]
 
 
 DIRECTORY_MODELS = [Section, Agency, Officer, Tag]
 
 
-def directory_counts():
+def directory_counts(request):
     """Rows of the sitemap's small tables, counted once per content generation (they only
     change by a save), instead of four COUNT queries on every sitemap index."""
-    key = f"newsroom:sitemap-counts:{generation()}"
+    key = f"newsroom:sitemap-counts:{generation(request)}"
     counts = fragment_cache.get(key)
     if counts is None:
         counts = {model._meta.label: model.objects.count() for model in DIRECTORY_MODELS}
@@ -89,26 +109,41 @@ def directory_counts():
 class PlainSitemap(Sitemap):
     changefreq = "daily"
 
-    def __init__(self, model):
+    def __init__(self, model, count):
         self.model = model
+        self.count = count
 
     def items(self):
         return self.model.objects.order_by("pk")
 
-    @property  # not cached: the instance lives as long as the process
+    @cached_property
     def paginator(self):
         paginator = Paginator(self.items(), self.limit)
-        paginator.count = directory_counts()[self.model._meta.label]
+        paginator.count = self.count
         return paginator
 
 
-SITEMAPS = {
-    "articles": ArticleSitemap,
-    "sections": PlainSitemap(Section),
-    "agencies": PlainSitemap(Agency),
-    "officers": PlainSitemap(Officer),
-    "tags": PlainSitemap(Tag),
-}
+def sitemaps_for(request):
+    counts = directory_counts(request)
+    return {
+        "articles": ArticleSitemap(request),
+        **{
+            name: PlainSitemap(model, counts[model._meta.label])
+            for name, model in [
+                ("sections", Section), ("agencies", Agency), ("officers", Officer), ("tags", Tag),
+            ]
+        },
+    }  # fmt: skip
+
+
+def sitemap_index(request):
+    return sitemap_views.index(
+        request, sitemaps=sitemaps_for(request), sitemap_url_name="articles:sitemap-section"
+    )
+
+
+def sitemap_section(request, section):
+    return sitemap_views.sitemap(request, sitemaps=sitemaps_for(request), section=section)
 
 
 def news_sitemap(request):

@@ -1,9 +1,8 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from . import feeds, views
 from .caching import public_page
-from .sitemaps import SITEMAPS, news_sitemap
+from .sitemaps import news_sitemap, sitemap_index, sitemap_section
 
 app_name = "articles"
 
@@ -15,19 +14,9 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", public_page(feeds.SiteFeed()), name="feed"),
     path("agencies/<slug:slug>/feed/", public_page(feeds.AgencyFeed()), name="agency-feed"),
-    path(
-        "sitemap.xml",
-        public_page(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", public_page(sitemap_index), name="sitemap"),
     path("sitemap-news.xml", public_page(news_sitemap), name="news-sitemap"),
-    path(
-        "sitemap-<section>.xml",
-        public_page(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap-section",
-    ),
+    path("sitemap-<section>.xml", public_page(sitemap_section), name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("articles/<int:pk>/", views.article_detail, {"slug": ""}, name="detail-no-slug"),
     path("articles/<int:pk>/<str:slug>/", views.article_detail, name="detail"),
