@@ -1,4 +1,5 @@
-"""A per-process cache for rendered fragments (CACHES["fragments"]).
+"""Cache backends: a per-process cache for rendered fragments (CACHES["fragments"]), and
+Django's Redis cache without its per-call client construction (CACHES["default"]).
 
 Django's local-memory cache pickles every value on the way in and out, so that callers can
 never share a mutable object; for fragments (strings, and tuples or lists that are never
@@ -16,6 +17,7 @@ import threading
 import time
 from collections import OrderedDict
 
+from django.core.cache.backends import redis as redis_backend
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 
 _caches = {}
@@ -109,3 +111,29 @@ class ProcessMemoryCache(BaseCache):
         with self._lock:
             self._entries.clear()
             self._bytes = 0
+
+
+class ReusingRedisCacheClient(redis_backend.RedisCacheClient):
+    """Django's Redis client builds a new redis.Redis object (and its table of some 170
+    response callbacks) for every cache call; this one builds one per connection pool and
+    reuses it (redis.Redis is safe to share: it takes a connection from the pool for each
+    command)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = super().get_client(key, write=write)
+        return client
+
+
+class RedisCache(redis_backend.RedisCache):
+    """Django's Redis cache, with ReusingRedisCacheClient."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
