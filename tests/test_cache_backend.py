@@ -54,3 +54,20 @@ def test_delete_touch_and_clear():
     cache.set("a", 1)
     cache.clear()
     assert cache.get("a") is None
+
+
+def test_the_redis_cache_reuses_its_client():
+    import pytest
+    import redis
+
+    from newsroom.cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/6", {})
+    try:
+        cache.set("newsroom-test", {"值": 1}, timeout=5)
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    assert cache.get_many(["newsroom-test", "missing"]) == {"newsroom-test": {"值": 1}}
+    client = cache._cache.get_client()
+    assert cache._cache.get_client() is client
+    cache.delete("newsroom-test")
