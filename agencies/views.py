@@ -47,12 +47,15 @@ class AgencyView(StoryListMixin, ListView):
         self.agency = agency_header(self.request, self.kwargs["slug"])
         if self.agency is None:
             raise Http404("没有这个机构。")
-        # EXISTS per story, newest first: the first page stops after 20 matches instead of
+        return super().get_queryset()
+
+    def stories(self):
+        # EXISTS per story, newest first: the kept rows stop at their window instead of
         # collecting every story of a large subtree.
         links = Article.agencies.through.objects.filter(
             article_id=OuterRef("pk"), agency__path__startswith=self.agency["path"]
         )
-        return super().get_queryset().filter(Exists(links))
+        return super().stories().filter(Exists(links))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(agency=self.agency, **kwargs)
@@ -78,7 +81,10 @@ class OfficerView(StoryListMixin, ListView):
         self.officer = officer_header(self.request, self.kwargs["slug"])
         if self.officer is None:
             raise Http404("没有这位民警。")
-        return super().get_queryset().filter(officers=self.officer["pk"])
+        return super().get_queryset()
+
+    def stories(self):
+        return super().stories().filter(officers=self.officer["pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(officer=self.officer, **kwargs)

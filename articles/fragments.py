@@ -112,12 +112,13 @@ def live_rows(request, name, build, *, need=None):
     return live
 
 
-def live_ids(request, name, published, need):
-    """The ids of the first ``need`` live stories among ``published`` (a queryset of
+def live_ids(request, name, stories, need):
+    """The ids of the first ``need`` live stories among ``stories()`` (a queryset of
     published stories), newest first, through ``live_rows``: while the generation holds,
     a list page runs no query."""
 
     def build(until):
+        published = stories()
         # The deepest page asked for so far (at least a few pages), and every story that
         # will go live before the rows are dropped.
         coming = published.filter(publish_at__gt=timezone.now(), publish_at__lte=until)

@@ -4,7 +4,7 @@ from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -14,7 +14,15 @@ from django.views.generic import ListView
 from . import search as search_engine
 from .caching import public_page
 from .context_processors import sections as all_sections
-from .fragments import live_ids, live_rows, live_story, related_stories, search_items, story_items
+from .fragments import (
+    cached,
+    live_ids,
+    live_rows,
+    live_story,
+    related_stories,
+    search_items,
+    story_items,
+)
 from .models import Article, Tag
 from .pagination import MAX_PAGES, BoundedPaginator, NextPagePaginator
 from .preview import article_for_token, preview_response
@@ -45,6 +53,11 @@ class StoryListMixin(ArticleListMixin):
     published stories; which of them are live is decided by the clock."""
 
     def get_queryset(self):
+        # The stories as a queryset factory: building a queryset costs more than the rest
+        # of the view, and it is only needed when the kept rows are rebuilt.
+        return self.stories
+
+    def stories(self):
         return Article.objects.published()
 
     def get_context_data(self, **kwargs):
@@ -134,7 +147,10 @@ class SectionView(StoryListMixin, ListView):
 
     def get_queryset(self):
         self.section = section_by_slug(self.request, self.kwargs["slug"])
-        return super().get_queryset().filter(section=self.section)
+        return super().get_queryset()
+
+    def stories(self):
+        return super().stories().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
@@ -144,8 +160,16 @@ class TagView(StoryListMixin, ListView):
     template_name = "articles/tag.html"
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        slug = self.kwargs["slug"]
+        self.tag = cached(
+            self.request, f"tag:{slug}", lambda: Tag.objects.filter(slug=slug).first()
+        )
+        if self.tag is None:
+            raise Http404("没有这个标签。")
+        return super().get_queryset()
+
+    def stories(self):
+        return super().stories().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
