@@ -1,7 +1,6 @@
 """Text helpers shared by the apps: ASCII slugs from Chinese names."""
 
 from django.utils.text import slugify
-from pypinyin import Style, lazy_pinyin
 
 
 def pinyin_slug(text, max_length=80):
@@ -10,6 +9,10 @@ def pinyin_slug(text, max_length=80):
     Each Chinese character becomes its toneless pinyin syllable; Latin letters and digits are
     kept. The result is cut at a word boundary so it never ends in a dash.
     """
+    # Imported here: its dictionary costs some 50 MB, which web workers that only serve
+    # readers (who never make a slug) need not carry.
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default")
     slug = slugify(" ".join(syllables))
     if len(slug) > max_length:
