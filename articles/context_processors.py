@@ -3,7 +3,6 @@ from django.core.cache import caches
 from django.utils.functional import SimpleLazyObject
 
 from .caching import generation
-from .fragments import FRAGMENT_SECONDS
 from .models import Section
 
 fragment_cache = caches["fragments"]
@@ -14,10 +13,17 @@ def sections(request):
     if not hasattr(request, "_newsroom_sections"):
         # Cached until public content changes (the generation moves on).
         key = f"newsroom:sections:{generation(request)}"
-        request._newsroom_sections = fragment_cache.get_or_set(
-            key, lambda: list(Section.objects.all())
-        )
+        request._newsroom_sections = fragment_cache.get_or_set(key, _sections_with_urls)
     return request._newsroom_sections
+
+
+def _sections_with_urls():
+    # Shared by every request of the generation: read-only from here on. Their addresses
+    # are worked out once (reversing a URL costs more than drawing its link).
+    sections = list(Section.objects.all())
+    for section in sections:
+        section.url = section.get_absolute_url()
+    return sections
 
 
 def site(request):
@@ -25,7 +31,4 @@ def site(request):
         "site_name": settings.NEWSROOM_SITE_NAME,
         # Lazy: pages that do not draw the navigation do not query for it.
         "nav_sections": SimpleLazyObject(lambda: sections(request)),
-        # For {% cache %} fragments: outdated by any change readers could see.
-        "content_generation": SimpleLazyObject(lambda: str(generation(request))),
-        "fragment_seconds": FRAGMENT_SECONDS if settings.NEWSROOM_FRAGMENT_CACHE else 0,
     }

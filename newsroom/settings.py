@@ -76,6 +76,18 @@ ROOT_URLCONF = "newsroom.urls"
 
 TEMPLATES = [
     {
+        # Readers' pages (see newsroom/jinja2.py); looked up first.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "newsroom.jinja2.environment",
+            "context_processors": ["articles.context_processors.site"],
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+        },
+    },
+    {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
