@@ -114,3 +114,14 @@ def test_changelist_filters_by_a_bureau_and_the_agencies_below(editor, seed):
     assert shown == {seed[4]}  # linked to a station three levels down
     assert 'class="action-select"' in response.text
     assert f'name="_selected_action" value="{seed[4].pk}"' in response.text
+
+
+def test_changelist_filters_by_review_stage_and_publish_date(editor, seed):
+    in_review = seed[2]
+    Article.objects.filter(pk=in_review.pk).update(state=State.REVIEW, review_stage=2)
+    response = editor.get("/admin/articles/article/?review_stage=2")
+    assert set(response.context["cl"].result_list) == {in_review}
+    assert "复审" in response.text and "终审" in response.text
+    assert not editor.get("/admin/articles/article/?review_stage=1").context["cl"].result_list
+    response = editor.get("/admin/articles/article/?publish_at__gte=2000-01-01")
+    assert response.status_code == 200 and "发布时间" in response.text
