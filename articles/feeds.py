@@ -9,20 +9,21 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from agencies.models import Agency
 
-from .fragments import cached
+from .fragments import cached, live_ids
 from .models import Article, Section
 
 FEED_SIZE = 30
 
 
 class SiteFeed(Feed):
-    """The newest stories. Which stories a feed holds is queried on every request; the
-    document for that list is kept per content generation (writing the XML costs ten
-    times the query)."""
+    """The newest stories. Which stories a feed holds is chosen on every request (from rows
+    kept per generation, fragments.live_ids); the document for that list is kept per
+    generation too (writing the XML costs ten times choosing the stories)."""
 
     feed_type = Rss201rev2Feed
     language = "zh-cn"
@@ -32,7 +33,7 @@ class SiteFeed(Feed):
             obj = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist:
             raise Http404("Feed object does not exist.") from None
-        ids = list(self.stories(obj).values_list("pk", flat=True)[:FEED_SIZE])
+        ids = live_ids(request, f"feed:{request.path}", lambda: self.stories(obj), FEED_SIZE)
         digest = hashlib.sha256(repr(ids).encode()).hexdigest()[:32]
 
         def build():
@@ -57,10 +58,16 @@ class SiteFeed(Feed):
         return f"{settings.NEWSROOM_SITE_NAME}：最新报道"
 
     def stories(self, obj):
-        return Article.objects.for_listing()
+        """The feed's published stories (live or not yet: see items)."""
+        return Article.objects.published()
 
     def items(self, obj=None):
-        return self.stories(obj)[:FEED_SIZE]
+        live = self.stories(obj).filter(publish_at__lte=timezone.now())
+        return (
+            live.select_related("section")
+            .defer("body", "body_html")
+            .order_by("-publish_at", "-pk")[:FEED_SIZE]
+        )
 
     def item_title(self, item):
         return item.title
@@ -92,7 +99,7 @@ class SectionFeed(SiteFeed):
         return obj.get_absolute_url()
 
     def stories(self, obj):
-        return Article.objects.for_listing().filter(section=obj)
+        return super().stories(obj).filter(section=obj)
 
 
 class AgencyFeed(SiteFeed):
@@ -109,4 +116,4 @@ class AgencyFeed(SiteFeed):
         links = Article.agencies.through.objects.filter(
             article_id=OuterRef("pk"), agency__path__startswith=obj.path
         )
-        return Article.objects.for_listing().filter(Exists(links))
+        return super().stories(obj).filter(Exists(links))

@@ -9,6 +9,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import caches
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -16,7 +17,7 @@ from django.utils.functional import cached_property
 from agencies.models import Agency, Officer
 
 from .caching import generation
-from .fragments import FRAGMENT_SECONDS, live_rows
+from .fragments import FRAGMENT_SECONDS, cached, live_rows
 from .models import Article, Section, Tag
 
 fragment_cache = caches["fragments"]
@@ -137,9 +138,25 @@ def sitemaps_for(request):
 
 
 def sitemap_index(request):
-    return sitemap_views.index(
-        request, sitemaps=sitemaps_for(request), sitemap_url_name="articles:sitemap-section"
-    )
+    """The index: its document is a function of the generation and of the highest live id
+    and latest change (chosen per request), so it is kept under those."""
+    sitemaps = sitemaps_for(request)
+    top, latest = sitemaps["articles"].summary
+
+    def build():
+        response = sitemap_views.index(
+            request, sitemaps=sitemaps, sitemap_url_name="articles:sitemap-section"
+        )
+        response.render()
+        return response.content, response["Content-Type"], response.get("Last-Modified")
+
+    key = f"sitemap-index:{top}:{latest.isoformat() if latest else ''}"
+    content, content_type, last_modified = cached(request, key, build)
+    response = HttpResponse(content, content_type=content_type)
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    if last_modified:
+        response["Last-Modified"] = last_modified
+    return response
 
 
 def sitemap_section(request, section):
