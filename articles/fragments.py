@@ -190,13 +190,13 @@ def story_items(request, ids, show_section=True):
     live cannot be among them, and one missing here (deleted meanwhile) is left out."""
     if not ids:
         return []
-    template = get_template("includes/article_item.html")
     variant = "with-section" if show_section else "in-section"
     gen = generation(request)
     keys = {pk: f"newsroom:item:{gen}:{variant}:{pk}" for pk in ids}
     found = fragment_cache.get_many(list(keys.values())) if settings.NEWSROOM_FRAGMENT_CACHE else {}
     missing = [pk for pk in ids if keys[pk] not in found]
     if missing:
+        template = get_template("includes/article_item.html")
         rendered = {
             keys[article.pk]: template.render({"article": article, "show_section": show_section})
             for article in Article.objects.for_listing().filter(pk__in=missing)
@@ -214,13 +214,13 @@ def search_items(request, query, ids):
 
     if not ids:
         return []
-    template = get_template("includes/search_item.html")
     digest = hashlib.sha256(query.encode()).hexdigest()[:32]
     gen = generation(request)
     keys = {pk: f"newsroom:result:{gen}:{digest}:{pk}" for pk in ids}
     found = fragment_cache.get_many(list(keys.values())) if settings.NEWSROOM_FRAGMENT_CACHE else {}
     missing = [pk for pk in ids if keys[pk] not in found]
     if missing:
+        template = get_template("includes/search_item.html")
         stories = Article.objects.live().select_related("section").filter(pk__in=missing)
         rendered = {
             keys[article.pk]: template.render(
