@@ -15,7 +15,7 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpResponse
@@ -26,6 +26,8 @@ from django.utils.http import parse_http_date_safe
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled:{}"
 GENERATION_KEY = "newsroom:generation"
 _MISSING = object()
+# Copies of pages in this process, checked against the generation like the shared ones.
+local_pages = caches["fragments"]
 GENERATION_SQL = "SELECT value FROM {table} WHERE id = 1"
 
 
@@ -156,12 +158,21 @@ class PageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
             return self.get_response(request)
         key = page_key(request)
-        found = cache.get_many([GENERATION_KEY, key] if _mirror_seconds() > 0 else [key])
-        gen = generation(request, mirrored=found.get(GENERATION_KEY))
-        entry = found.get(key)
+        # A copy of the page may be in this process already: then only the generation is
+        # fetched (a few bytes) instead of the page.
+        entry = local_pages.get(key)
+        shared = entry is None
+        if not shared:
+            gen = generation(request)
+        else:
+            found = cache.get_many([GENERATION_KEY, key] if _mirror_seconds() > 0 else [key])
+            gen = generation(request, mirrored=found.get(GENERATION_KEY))
+            entry = found.get(key)
         # The entry carries its own deadline (the next scheduled publication, to the
         # second), rather than trusting the cache's coarser expiry alone.
         if entry is not None and entry[0] == gen and time.time() < entry[1]:
+            if shared:
+                local_pages.set(key, entry, timeout=max(1, int(entry[1] - time.time())))
             return self.replay(request, *entry[2:])
         response = self.get_response(request)
         timeout = getattr(response, "page_cache_timeout", 0)
@@ -174,6 +185,7 @@ class PageCacheMiddleware:
         ):
             entry = (gen, time.time() + timeout, response.content, list(response.items()))
             cache.set(key, entry, timeout=timeout)
+            local_pages.set(key, entry, timeout=timeout)
         return response
 
     @staticmethod

@@ -1,11 +1,14 @@
-"""Rendered fragments of public pages, kept in the cache.
+"""Rendered fragments of public pages, and the rows lists are chosen from, kept per process.
 
 Rendering is most of what an uncached page costs: Django's template engine spends far more
 time on a story's header, photos, body, corrections and links than the database does
 finding them. Fragments are kept under the content generation (see ContentGeneration), so
-any change readers could see outdates them all at once, in every worker; what a page
-says about *which* stories are live (lists, related stories) is never kept here, it is
-queried on every request (a scheduled story goes live without any save).
+any change readers could see outdates them all at once, in every worker.
+
+Which stories are live is never kept: a scheduled story goes live without any save. Lists
+keep the rows of published stories (scheduled ones included, up to a horizon) with their
+publication times, and decide on every request, by the clock, which rows are live
+(``live_rows``).
 """
 
 import datetime
@@ -66,22 +69,21 @@ def render_story(request, article):
     }
 
 
+def _key(request, name):
+    return f"newsroom:{name}:{generation(request)}:{request.scheme}://{request.get_host()}"
+
+
 def cached(request, name, build):
     """``build()``, kept under the content generation (and the page's scheme and host)."""
     if not settings.NEWSROOM_FRAGMENT_CACHE:
         return build()
-    origin = f"{request.scheme}://{request.get_host()}"
-    key = f"newsroom:{name}:{generation(request)}:{origin}"
+    key = _key(request, name)
     value = fragment_cache.get(key)
     if value is None:
         value = build()
         if value is not None:
             fragment_cache.set(key, value, timeout=FRAGMENT_SECONDS)
     return value
-
-
-def _key(request, name):
-    return f"newsroom:{name}:{generation(request)}:{request.scheme}://{request.get_host()}"
 
 
 def live_rows(request, name, build, *, need=None):

@@ -183,3 +183,24 @@ def test_a_lost_mirror_rewrite_is_bounded(client, seed, settings):
     assert "镜像未及时更新的标题" not in client.get("/").text
     cache.delete(GENERATION_KEY)  # the mirror expires: the database is read again
     assert "镜像未及时更新的标题" in client.get("/").text
+
+
+def test_each_worker_keeps_a_copy_checked_against_the_generation(
+    client, seed, settings, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from articles.models import ContentGeneration
+
+    settings.NEWSROOM_GENERATION_MIRROR_SECONDS = 2
+    article = seed[1]
+    client.get("/")
+    cache.clear()  # the shared copy is gone; this process still has its own...
+    cache.set("newsroom:generation", ContentGeneration.objects.get(pk=1).value)
+    with django_assert_num_queries(0):
+        assert article.title in client.get("/").text
+    type(article).objects.filter(pk=article.pk).update(title="换了的标题")
+    ContentGeneration.objects.filter(pk=1).update(value=models.F("value") + 1)
+    cache.delete("newsroom:generation")
+    # ...which is never served once the generation has moved on.
+    assert "换了的标题" in client.get("/").text
