@@ -63,7 +63,9 @@ def generation(request=None, mirrored=_MISSING):
     if value is None:
         value = _generation_from_database()
         if _mirror_seconds() > 0:
-            cache.set(GENERATION_KEY, value, timeout=_mirror_seconds())
+            # add, not set: a commit's rewrite may have landed since the read, and a
+            # reader must never put an older number back.
+            cache.add(GENERATION_KEY, value, timeout=_mirror_seconds())
     if request is not None:
         request.newsroom_generation = value
     return value
@@ -119,13 +121,16 @@ def public_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
+        timeout = 0
+        if request.method in ("GET", "HEAD") and seconds > 0:
+            # Before rendering: a story due while the page renders must bound its life.
+            until_next = _seconds_to_next_publication(generation(request))
+            timeout = seconds if until_next is None else min(seconds, until_next)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
-        if request.method in ("GET", "HEAD") and seconds > 0 and response.status_code == 200:
-            until_next = _seconds_to_next_publication(generation(request))
-            timeout = seconds if until_next is None else min(seconds, until_next)
+        if timeout > 0 and response.status_code == 200:
             response.page_cache_timeout = timeout
         browser_seconds = settings.NEWSROOM_BROWSER_CACHE_SECONDS
         if browser_seconds > 0:

@@ -64,7 +64,8 @@ class StoryListMixin(ArticleListMixin):
         try:
             page = min(max(int(self.request.GET.get(self.page_kwarg, 1)), 1), MAX_PAGES)
         except ValueError:
-            page = 1  # the paginator answers 404
+            # Not a number ("last" included: these lists are never counted).
+            raise Http404("没有这一页。") from None
         # The page's stories and one more (is there a next page?).
         need = page * self.paginate_by + 1
         ids = live_ids(self.request, f"list:{self.request.path}", self.object_list, need)

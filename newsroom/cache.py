@@ -20,19 +20,29 @@ from collections import OrderedDict
 from django.core.cache.backends import redis as redis_backend
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 
-_caches = {}
-_locks = {}
+
+class _Store:
+    """One cache's state, shared by every instance of it in the process (Django makes one
+    instance per thread): the entries, their total size and the lock."""
+
+    def __init__(self):
+        self.entries = OrderedDict()  # key -> (value, expires at or None, size)
+        self.bytes = 0
+        self.lock = threading.Lock()
+
+
+_stores = {}
+_stores_lock = threading.Lock()
 
 
 class ProcessMemoryCache(BaseCache):
     def __init__(self, name, params):
         super().__init__(params)
         self.max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 32 * 1024 * 1024))
-        # Entries: key -> (value, expires at or None, size). Shared by every instance of
-        # this cache in the process, as Django's local-memory cache is.
-        self._entries = _caches.setdefault(name, OrderedDict())
-        self._lock = _locks.setdefault(name, threading.Lock())
-        self._bytes = sum(size for _value, _expiry, size in self._entries.values())
+        with _stores_lock:
+            self._store = _stores.setdefault(name, _Store())
+        self._entries = self._store.entries
+        self._lock = self._store.lock
 
     def validate_key(self, key):
         # Any string will do: keys never leave the process (Django's check, which warns
@@ -55,7 +65,7 @@ class ProcessMemoryCache(BaseCache):
     def _drop(self, key):
         entry = self._entries.pop(key, None)
         if entry is not None:
-            self._bytes -= entry[2]
+            self._store.bytes -= entry[2]
 
     def get(self, key, default=None, version=None):
         key = self.make_and_validate_key(key, version=version)
@@ -80,10 +90,9 @@ class ProcessMemoryCache(BaseCache):
             if size > self.max_bytes:
                 return
             self._entries[key] = (value, self._expiry(timeout), size)
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                oldest = next(iter(self._entries))
-                self._drop(oldest)
+            self._store.bytes += size
+            while self._store.bytes > self.max_bytes and self._entries:
+                self._drop(next(iter(self._entries)))
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         if self.has_key(key, version=version):
@@ -115,7 +124,7 @@ class ProcessMemoryCache(BaseCache):
     def clear(self):
         with self._lock:
             self._entries.clear()
-            self._bytes = 0
+            self._store.bytes = 0
 
 
 class ReusingRedisCacheClient(redis_backend.RedisCacheClient):

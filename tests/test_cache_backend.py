@@ -71,3 +71,14 @@ def test_the_redis_cache_reuses_its_client():
     client = cache._cache.get_client()
     assert cache._cache.get_client() is client
     cache.delete("newsroom-test")
+
+
+def test_instances_of_one_cache_share_entries_and_budget():
+    """Django makes one instance per thread; they must count the same bytes."""
+    one, two = make(max_bytes=2_000), make(max_bytes=2_000)
+    one.set("a", "字" * 300)
+    two.set("b", "字" * 300)
+    two.set("c", "字" * 300)  # over budget: the oldest goes, whoever stored it
+    assert one.get("a") is None
+    assert one.get("b") is not None and one.get("c") is not None
+    assert one._store is two._store and one._store.bytes <= 2_000

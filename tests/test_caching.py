@@ -204,3 +204,18 @@ def test_each_worker_keeps_a_copy_checked_against_the_generation(
     cache.delete("newsroom:generation")
     # ...which is never served once the generation has moved on.
     assert "换了的标题" in client.get("/").text
+
+
+def test_a_reader_never_puts_an_older_generation_back(seed, settings):
+    from django.core.cache import cache
+
+    from articles.caching import GENERATION_KEY, generation
+
+    settings.NEWSROOM_GENERATION_MIRROR_SECONDS = 2
+    cache.set(GENERATION_KEY, 10**15)  # a commit's rewrite, newer than what a reader read
+    assert generation() == 10**15
+    cache.delete(GENERATION_KEY)
+    from_database = generation()
+    cache.set(GENERATION_KEY, from_database + 1)  # rewritten meanwhile
+    generation(mirrored=None)  # a reader that missed the mirror before the rewrite
+    assert cache.get(GENERATION_KEY) == from_database + 1

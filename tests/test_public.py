@@ -120,7 +120,7 @@ def test_lists_are_paginated(client):
     assert page_two.text.count('class="story-item"') == 5
     assert 'aria-label="分页"' in page_two.text and "第 2 页" in page_two.text
     assert 'rel="prev"' in page_two.text and 'rel="next"' not in page_two.text
-    for past_the_end in ["3", "0", "x", "201"]:
+    for past_the_end in ["3", "0", "x", "last", "201"]:
         response = client.get(section.get_absolute_url() + "?page=" + past_the_end)
         assert response.status_code == 404, past_the_end
 
