@@ -10,6 +10,8 @@ by all web workers); local memory otherwise. Views say which pages are public
 (``public_page``); PageCacheMiddleware, first in the stack, stores and serves them.
 """
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 import time
@@ -76,11 +78,35 @@ def _rewrite_mirror():
         cache.set(GENERATION_KEY, _generation_from_database(), timeout=_mirror_seconds())
 
 
+_one_bump = contextvars.ContextVar("newsroom_one_bump", default=None)
+
+
+@contextlib.contextmanager
+def one_bump():
+    """Inside this block (within a transaction), changes bump the generation once, as the
+    block's last statement, instead of at the first change: the generation's row is then
+    locked only until the commit, not for the whole of a long transaction (a page import),
+    and like a workflow step the transaction locks its stories before the generation."""
+    changed = [False]
+    token = _one_bump.set(changed)
+    try:
+        yield
+    finally:
+        _one_bump.reset(token)
+    if changed[0]:
+        bump_generation()
+
+
 def bump_generation(**kwargs):
     """Signal receiver: what readers see has changed. Runs in the transaction that makes
     the change, so the new number and the new content become visible together; the
     cache's mirror of it is rewritten once the transaction commits."""
     from .models import ContentGeneration
+
+    changed = _one_bump.get()
+    if changed is not None:
+        changed[0] = True
+        return
 
     if not ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1):
         ContentGeneration.objects.get_or_create(pk=1)

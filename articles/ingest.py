@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Officer
 
+from .caching import one_bump
 from .models import Article, Photo, Section, State
 from .recognise import AgencyMention, find_mentions
 from .typography import HAN, normalize_punctuation
@@ -365,6 +366,7 @@ def _page_time(date, hour):
 
 
 @transaction.atomic
+@one_bump()  # the generation is bumped once, last (see caching.one_bump)
 def import_page(
     text,
     *,

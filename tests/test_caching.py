@@ -219,3 +219,22 @@ def test_a_reader_never_puts_an_older_generation_back(seed, settings):
     cache.set(GENERATION_KEY, from_database + 1)  # rewritten meanwhile
     generation(mirrored=None)  # a reader that missed the mirror before the rewrite
     assert cache.get(GENERATION_KEY) == from_database + 1
+
+
+def test_a_long_transaction_bumps_the_generation_once_at_its_end(db):
+    from django.db import transaction
+
+    from articles.caching import generation, one_bump
+
+    from .factories import ArticleFactory
+
+    before = generation()
+    with transaction.atomic(), one_bump():
+        ArticleFactory()
+        ArticleFactory()
+        assert generation() == before  # nothing bumped (or locked) yet
+    assert generation() == before + 1
+    with pytest.raises(RuntimeError), transaction.atomic(), one_bump():
+        ArticleFactory()
+        raise RuntimeError
+    assert generation() == before + 1
