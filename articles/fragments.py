@@ -16,12 +16,10 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.text import Truncator
-
-from agencies.models import Officer
 
 from .caching import generation
 from .models import Article, TaggedArticle
@@ -46,7 +44,7 @@ def story_queryset():
             "photos",
             "corrections",
             "agencies",
-            Prefetch("officers", queryset=Officer.objects.select_related("agency")),
+            "officers",
             "tags",
         )
     )
@@ -183,54 +181,48 @@ def live_story(request, pk):
     return cached(request, f"story:{pk}", build)
 
 
-def story_items(request, ids, show_section=True):
-    """The rendered list items of stories ``ids``, in that order.
+def query_key(query):
+    """A short, fixed-length key part for a search query."""
+    return hashlib.sha256(query.encode()).hexdigest()[:32]
 
-    Which stories a list shows is queried on every request (ids only); each item's HTML is
-    kept per generation, and the items missing from the cache are fetched in one query and
-    rendered. ``ids`` come from a live query of this request: a story that is no longer
-    live cannot be among them, and one missing here (deleted meanwhile) is left out."""
+
+def _items(request, name, ids, stories, template_name, context):
+    """The rendered items ``name`` of stories ``ids``, in that order: each kept per
+    generation; the missing ones are fetched in one query (``stories``, a queryset of live
+    stories) and rendered with ``template_name`` and ``context(article)``. A story missing
+    there (withdrawn or deleted meanwhile) is left out."""
     if not ids:
         return []
-    variant = "with-section" if show_section else "in-section"
     gen = generation(request)
-    keys = {pk: f"newsroom:item:{gen}:{variant}:{pk}" for pk in ids}
+    keys = {pk: f"newsroom:{name}:{gen}:{pk}" for pk in ids}
     found = fragment_cache.get_many(list(keys.values())) if settings.NEWSROOM_FRAGMENT_CACHE else {}
     missing = [pk for pk in ids if keys[pk] not in found]
     if missing:
-        template = get_template("includes/article_item.html")
-        rendered = {
-            keys[article.pk]: template.render({"article": article, "show_section": show_section})
-            for article in Article.objects.for_listing().filter(pk__in=missing)
-        }
+        template = get_template(template_name)  # looked up on a miss only: it stats files
+        rendered = {keys[a.pk]: template.render(context(a)) for a in stories.filter(pk__in=missing)}
         if settings.NEWSROOM_FRAGMENT_CACHE:
             fragment_cache.set_many(rendered, timeout=FRAGMENT_SECONDS)
         found.update(rendered)
     return [found[keys[pk]] for pk in ids if keys[pk] in found]
+
+
+def story_items(request, ids, show_section=True):
+    """The rendered list items of stories ``ids`` (chosen live for this request)."""
+
+    variant = "with-section" if show_section else "in-section"
+    return _items(
+        request, f"item:{variant}", ids, Article.objects.for_listing(),
+        "includes/article_item.html", lambda a: {"article": a, "show_section": show_section},
+    )  # fmt: skip
 
 
 def search_items(request, query, ids):
     """Rendered search results (title, a passage around the query, section, date) for
-    stories ``ids``, kept per generation and query; see story_items."""
+    stories ``ids``, kept per generation and query."""
     from .search import snippet
 
-    if not ids:
-        return []
-    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
-    gen = generation(request)
-    keys = {pk: f"newsroom:result:{gen}:{digest}:{pk}" for pk in ids}
-    found = fragment_cache.get_many(list(keys.values())) if settings.NEWSROOM_FRAGMENT_CACHE else {}
-    missing = [pk for pk in ids if keys[pk] not in found]
-    if missing:
-        template = get_template("includes/search_item.html")
-        stories = Article.objects.live().select_related("section").filter(pk__in=missing)
-        rendered = {
-            keys[article.pk]: template.render(
-                {"article": article, "snippet": snippet(article, query)}
-            )
-            for article in stories
-        }
-        if settings.NEWSROOM_FRAGMENT_CACHE:
-            fragment_cache.set_many(rendered, timeout=FRAGMENT_SECONDS)
-        found.update(rendered)
-    return [found[keys[pk]] for pk in ids if keys[pk] in found]
+    stories = Article.objects.live().select_related("section")
+    return _items(
+        request, f"result:{query_key(query)}", ids, stories,
+        "includes/search_item.html", lambda a: {"article": a, "snippet": snippet(a, query)},
+    )  # fmt: skip

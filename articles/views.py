@@ -1,5 +1,3 @@
-import hashlib
-
 from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
@@ -19,6 +17,7 @@ from .fragments import (
     live_ids,
     live_rows,
     live_story,
+    query_key,
     related_stories,
     search_items,
     story_items,
@@ -33,18 +32,14 @@ FEATURED_ON_HOME = 3
 
 
 class ArticleListMixin:
-    """A paginated list of live stories, through the page cache; subclasses narrow it."""
+    """A paginated list of live stories, through the page cache; subclasses choose them."""
 
     paginate_by = PAGE_SIZE
     paginator_class = NextPagePaginator
-    context_object_name = "articles"
 
     @method_decorator(public_page)
     def dispatch(self, request, *args, **kwargs):
         return super().dispatch(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return Article.objects.live().order_by("-publish_at", "-pk")
 
 
 class StoryListMixin(ArticleListMixin):
@@ -187,7 +182,7 @@ class SearchView(ArticleListMixin, ListView):
         self.query = search_engine.normalise_query(self.request.GET.get("q", ""))
         if not self.query:
             return []
-        digest = hashlib.sha256(self.query.encode()).hexdigest()[:32]
+        digest = query_key(self.query)
 
         def build(until):
             published = Article.objects.published().filter(publish_at__lte=until)
