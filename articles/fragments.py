@@ -190,7 +190,8 @@ def _items(request, name, ids, stories, template_name, context):
     """The rendered items ``name`` of stories ``ids``, in that order: each kept per
     generation; the missing ones are fetched in one query (``stories``, a queryset of live
     stories) and rendered with ``template_name`` and ``context(article)``. A story missing
-    there (withdrawn or deleted meanwhile) is left out."""
+    there (withdrawn or deleted meanwhile) is left out. ``stories`` is a function: the
+    queryset is built only on a miss (building one costs more than a warm list's lookups)."""
     if not ids:
         return []
     gen = generation(request)
@@ -199,7 +200,9 @@ def _items(request, name, ids, stories, template_name, context):
     missing = [pk for pk in ids if keys[pk] not in found]
     if missing:
         template = get_template(template_name)  # looked up on a miss only: it stats files
-        rendered = {keys[a.pk]: template.render(context(a)) for a in stories.filter(pk__in=missing)}
+        rendered = {
+            keys[a.pk]: template.render(context(a)) for a in stories().filter(pk__in=missing)
+        }
         if settings.NEWSROOM_FRAGMENT_CACHE:
             fragment_cache.set_many(rendered, timeout=FRAGMENT_SECONDS)
         found.update(rendered)
@@ -211,7 +214,7 @@ def story_items(request, ids, show_section=True):
 
     variant = "with-section" if show_section else "in-section"
     return _items(
-        request, f"item:{variant}", ids, Article.objects.for_listing(),
+        request, f"item:{variant}", ids, Article.objects.for_listing,
         "includes/article_item.html", lambda a: {"article": a, "show_section": show_section},
     )  # fmt: skip
 
@@ -221,7 +224,9 @@ def search_items(request, query, ids):
     stories ``ids``, kept per generation and query."""
     from .search import snippet
 
-    stories = Article.objects.live().select_related("section")
+    def stories():
+        return Article.objects.live().select_related("section")
+
     return _items(
         request, f"result:{query_key(query)}", ids, stories,
         "includes/search_item.html", lambda a: {"article": a, "snippet": snippet(a, query)},
