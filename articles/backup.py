@@ -7,8 +7,6 @@ import time
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connections, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Greatest
 
 # Derived or rebuilt by migrations; everything else (articles, photos, tags, users, the
 # admin's log and, later, workflow events) goes into the backup.
@@ -78,9 +76,11 @@ def restart_generation(alias="default"):
     """A restored database carries the content generation of its backup, which caches may
     have seen (with other content) since: move it past anything used before, to the clock
     in milliseconds as a fresh database starts."""
+    from .caching import set_generation
     from .models import ContentGeneration
 
     now = int(time.time() * 1000)
-    rows = ContentGeneration.objects.using(alias)
-    if not rows.filter(pk=1).update(value=Greatest(F("value") + 1, Value(now))):
-        rows.create(pk=1, value=now)
+    greatest = "GREATEST" if connections[alias].vendor == "postgresql" else "MAX"
+    sql = f"UPDATE {{table}} SET value = {greatest}(value + 1, %s) WHERE id = 1 RETURNING value"
+    if set_generation(sql, [now], using=alias) is None:
+        ContentGeneration.objects.using(alias).create(pk=1, value=now)

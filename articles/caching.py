@@ -14,68 +14,119 @@ import contextlib
 import contextvars
 import functools
 import hashlib
+import select
 import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import connection, connections
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled:{}"
-GENERATION_KEY = "newsroom:generation"
-_MISSING = object()
+# PostgreSQL channel on which every bump announces the new generation (see generation()).
+CHANNEL = "newsroom_generation"
 # Copies of pages in this process, checked against the generation like the shared ones.
 local_pages = caches["fragments"]
 GENERATION_SQL = "SELECT value FROM {table} WHERE id = 1"
 
 
-def _generation_from_database():
+def _table():
     from .models import ContentGeneration
 
+    return ContentGeneration._meta.db_table
+
+
+def _can_listen():
+    """Whether this thread's connection may trust what it was told of the generation: on
+    PostgreSQL, outside any transaction (inside one, its own changes may have moved the
+    generation, and notifications wait for the transaction's end anyway)."""
+    return (
+        settings.NEWSROOM_GENERATION_RECHECK_SECONDS > 0
+        and connection.vendor == "postgresql"
+        and connection.connection is not None
+        and connection.autocommit
+        and not connection.in_atomic_block
+        # psycopg2 queues notifications on the connection; other drivers are read.
+        and isinstance(getattr(connection.connection, "notifies", None), list)
+    )
+
+
+def _generation_from_database():
     # Every public request may read it: plain SQL, without the ORM's query building.
     with connection.cursor() as cursor:
-        cursor.execute(GENERATION_SQL.format(table=ContentGeneration._meta.db_table))
+        listen = _can_listen()
+        sql = GENERATION_SQL.format(table=_table())
+        heard = getattr(connection, "newsroom_heard", None)
+        if listen and (heard is None or heard[0] is not connection.connection):
+            # Listening first, then reading: a change committed after the read is heard.
+            sql = f"LISTEN {CHANNEL}; {sql}"
+        cursor.execute(sql)
         row = cursor.fetchone()
-    # No row: a database emptied without its migrations (a flushed test database).
-    return row[0] if row else ContentGeneration.objects.get_or_create(pk=1)[0].value
+    if row is None:
+        # No row: a database emptied without its migrations (a flushed test database).
+        from .models import ContentGeneration
 
-
-def _mirror_seconds():
-    return settings.NEWSROOM_GENERATION_MIRROR_SECONDS
-
-
-def generation(request=None, mirrored=_MISSING):
-    """The current content generation (see ContentGeneration). Read once per request, so
-    that every key a request uses agrees.
-
-    With a shared cache (Redis), the number is also mirrored there, so that a page cache
-    hit needs no database at all: the mirror is rewritten as soon as a change commits,
-    and expires after NEWSROOM_GENERATION_MIRROR_SECONDS in case a rewrite was lost (a
-    process killed between its commit and the rewrite, two commits racing). With a
-    per-process cache there is no mirror: the database is read."""
-    if request is not None and hasattr(request, "newsroom_generation"):
-        return request.newsroom_generation
-    value = None
-    if _mirror_seconds() > 0:
-        value = cache.get(GENERATION_KEY) if mirrored is _MISSING else mirrored
-    if value is None:
-        value = _generation_from_database()
-        if _mirror_seconds() > 0:
-            # add, not set: a commit's rewrite may have landed since the read, and a
-            # reader must never put an older number back.
-            cache.add(GENERATION_KEY, value, timeout=_mirror_seconds())
-    if request is not None:
-        request.newsroom_generation = value
+        row = (ContentGeneration.objects.get_or_create(pk=1)[0].value,)
+    value = row[0]
+    if listen:
+        connection.newsroom_heard = (connection.connection, value, time.monotonic())
     return value
 
 
-def _rewrite_mirror():
-    if _mirror_seconds() > 0:
-        cache.set(GENERATION_KEY, _generation_from_database(), timeout=_mirror_seconds())
+def _readable(raw):
+    poller = select.poll()
+    poller.register(raw.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def _heard_generation():
+    """The generation as this thread's connection last read or was told it, without a
+    query; None when it must be read: not listening yet, inside a transaction, the
+    connection lost, or NEWSROOM_GENERATION_RECHECK_SECONDS gone by since the last read."""
+    heard = getattr(connection, "newsroom_heard", None)
+    if heard is None or not _can_listen() or heard[0] is not connection.connection:
+        return None
+    raw, value, read_at = heard
+    try:
+        raw.poll()  # takes in what has arrived; no round trip
+        unexpected = _readable(raw)
+    except connection.Database.Error:
+        unexpected = True
+    if unexpected:
+        # Something other than a notification is waiting, such as the server closing
+        # the connection: if it is lost, the read that follows reconnects (and listens).
+        if not connection.is_usable():
+            connection.newsroom_heard = None
+            connection.close()
+        return None
+    while raw.notifies:
+        value = max(value, int(raw.notifies.pop().payload))
+    if time.monotonic() - read_at > settings.NEWSROOM_GENERATION_RECHECK_SECONDS:
+        return None
+    connection.newsroom_heard = (raw, value, read_at)
+    return value
+
+
+def generation(request=None):
+    """The current content generation (see ContentGeneration). Read once per request, so
+    that every key a request uses agrees.
+
+    On PostgreSQL, a worker's connection listens on CHANNEL, where every bump announces
+    its number as it commits: a request then learns the generation from what has arrived
+    on its connection, without a query. It is still read every
+    NEWSROOM_GENERATION_RECHECK_SECONDS, in case a connection went quiet without an
+    error. Elsewhere (SQLite) and inside transactions, it is read."""
+    if request is not None and hasattr(request, "newsroom_generation"):
+        return request.newsroom_generation
+    value = _heard_generation()
+    if value is None:
+        value = _generation_from_database()
+    if request is not None:
+        request.newsroom_generation = value
+    return value
 
 
 _one_bump = contextvars.ContextVar("newsroom_one_bump", default=None)
@@ -97,10 +148,27 @@ def one_bump():
         bump_generation()
 
 
+def set_generation(sql, params=(), using="default"):
+    """Run ``sql``, an UPDATE of the generation's row ending in ``RETURNING value``, and
+    announce the new number; returns it (None when there is no row). On PostgreSQL the
+    announcement is a NOTIFY, sent by the server when (and only if) the transaction
+    commits."""
+    db = connections[using]
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            sql = (
+                f"WITH bumped AS ({sql}) "
+                f"SELECT value, pg_notify('{CHANNEL}', value::text) FROM bumped"
+            )
+        cursor.execute(sql.format(table=_table()), params)
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 def bump_generation(**kwargs):
     """Signal receiver: what readers see has changed. Runs in the transaction that makes
-    the change, so the new number and the new content become visible together; the
-    cache's mirror of it is rewritten once the transaction commits."""
+    the change, so the new number and the new content become visible together, in every
+    worker."""
     from .models import ContentGeneration
 
     changed = _one_bump.get()
@@ -108,9 +176,8 @@ def bump_generation(**kwargs):
         changed[0] = True
         return
 
-    if not ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+    if set_generation("UPDATE {table} SET value = value + 1 WHERE id = 1 RETURNING value") is None:
         ContentGeneration.objects.get_or_create(pk=1)
-    transaction.on_commit(_rewrite_mirror)
 
 
 def _seconds_to_next_publication(gen):
@@ -173,11 +240,12 @@ def public_page(view):
 class PageCacheMiddleware:
     """Answer public pages from the page cache before anything else runs.
 
-    Placed right after the health probes: a hit costs one cache round trip (the page and
-    the generation's mirror; a database read instead when the cache is per process) and
-    no session, authentication, URL resolving or view. What is stored is the
-    finished response as the rest of the stack left it (body and headers, security headers
-    and ETag included), so a hit answers exactly as a miss did, 304s included. Only
+    Placed right after the health probes: a hit from this process's copy costs no round
+    trip at all on PostgreSQL (the generation is heard, see generation()), one to the
+    shared cache otherwise, and no session, authentication, URL resolving or view. What
+    is stored is the finished response as the rest of the stack left it (body and headers,
+    security headers and ETag included), so a hit answers exactly as a miss did, 304s
+    included. Only
     responses that a ``public_page`` view marked are stored, and never one that sets a
     cookie or varies on it: those belong to one reader.
     """
@@ -192,13 +260,10 @@ class PageCacheMiddleware:
         # A copy of the page may be in this process already: then only the generation is
         # fetched (a few bytes) instead of the page.
         entry = local_pages.get(key)
+        gen = generation(request)
         shared = entry is None
-        if not shared:
-            gen = generation(request)
-        else:
-            found = cache.get_many([GENERATION_KEY, key] if _mirror_seconds() > 0 else [key])
-            gen = generation(request, mirrored=found.get(GENERATION_KEY))
-            entry = found.get(key)
+        if shared:
+            entry = cache.get(key)
         # The entry carries its own deadline (the next scheduled publication, to the
         # second), rather than trusting the cache's coarser expiry alone.
         if entry is not None and entry[0] == gen and time.time() < entry[1]:

@@ -167,11 +167,12 @@ CACHES = {
 # How long the server keeps a public page (0: no page cache); it is dropped sooner when
 # content changes or a scheduled story is due.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300"))
-# How long the shared cache may mirror the content generation (the database holds it, and
-# the mirror is rewritten at every change's commit; this bounds a lost rewrite). 0: no
-# mirror, read the database (the default without Redis, where caches are per process).
-NEWSROOM_GENERATION_MIRROR_SECONDS = int(
-    os.environ.get("NEWSROOM_GENERATION_MIRROR_SECONDS", "2" if REDIS_URL else "0")
+# On PostgreSQL each worker hears new content generations as they commit (LISTEN/NOTIFY)
+# instead of reading the number on every request; it still reads it after this many
+# seconds without a read, in case its connection went quiet without an error. 0: read it on
+# every request.
+NEWSROOM_GENERATION_RECHECK_SECONDS = float(
+    os.environ.get("NEWSROOM_GENERATION_RECHECK_SECONDS", "2")
 )
 # Keep rendered fragments (a story's own part of its page, list items) under the content
 # generation; lists and related stories are still queried on every request.

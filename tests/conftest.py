@@ -22,13 +22,9 @@ def seed_text():
 
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
-    """Each test starts with an empty page cache (the local-memory cache outlives tests).
-    The generation is read from the database, as with a per-process cache, even when
-    REDIS_URL is set: inside a test's transaction nothing commits, so the mirror would
-    never be rewritten. Tests of the mirror turn it on."""
+    """Each test starts with an empty page cache (the local-memory cache outlives tests)."""
     from django.core.cache import cache, caches
 
-    settings.NEWSROOM_GENERATION_MIRROR_SECONDS = 0
     cache.clear()
     # Rolled back between tests, the generation repeats: so must the fragments go.
     caches["fragments"].clear()
