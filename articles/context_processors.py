@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.cache import caches
-from django.utils.functional import SimpleLazyObject
+from django.template.loader import get_template
+from markupsafe import Markup
 
 from .caching import generation
 from .models import Section
@@ -26,9 +27,23 @@ def _sections_with_urls():
     return sections
 
 
+def site_nav(request):
+    """The site's navigation, rendered once per generation (and scheme and host): every
+    public page draws it, and drawing it link by link was most of a page shell's cost."""
+    from .fragments import cached
+
+    def build():
+        template = get_template("includes/nav.html", using="jinja2")
+        # Without the request: it would run this context processor again.
+        return Markup(template.render({"nav_sections": sections(request)}))
+
+    return cached(request, "nav", build)
+
+
+def page_shell(request):
+    """For the public pages' Jinja2 templates: the site's name and its navigation."""
+    return {"site_name": settings.NEWSROOM_SITE_NAME, "site_nav": site_nav(request)}
+
+
 def site(request):
-    return {
-        "site_name": settings.NEWSROOM_SITE_NAME,
-        # Lazy: pages that do not draw the navigation do not query for it.
-        "nav_sections": SimpleLazyObject(lambda: sections(request)),
-    }
+    return {"site_name": settings.NEWSROOM_SITE_NAME}

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.text import Truncator
+from markupsafe import Markup
 
 from .caching import generation
 from .models import Article, TaggedArticle
@@ -84,6 +85,39 @@ def cached(request, name, build):
     return value
 
 
+def _live_entry(request, name, build, need):
+    """The kept entry of rows ``name`` (None without a fragment cache) and its rows live
+    now: see live_rows."""
+    now = timezone.now()
+    key = _key(request, name)
+    entry = fragment_cache.get(key) if settings.NEWSROOM_FRAGMENT_CACHE else None
+    if entry is not None and now < entry["until"]:
+        live = _live(entry, now)
+        if need is None or len(live) >= need or entry["complete"]:
+            return entry, live
+    until = now + HORIZON
+    rows, complete = build(until)
+    entry = {"rows": rows, "until": until, "complete": complete, "chosen": {}, "live": None}
+    live = _live(entry, now)
+    if settings.NEWSROOM_FRAGMENT_CACHE:
+        fragment_cache.set(key, entry, timeout=FRAGMENT_SECONDS)
+    else:
+        entry = None
+    return entry, live
+
+
+def _live(entry, now):
+    """The entry's rows live at ``now``: filtered again only once the next of its
+    scheduled stories is due (until then they are the same rows). Shared: read-only."""
+    kept = entry["live"]
+    if kept is not None and now < kept[1]:
+        return kept[0]
+    live = [row for row in entry["rows"] if row[0] <= now]
+    due = min((row[0] for row in entry["rows"] if row[0] > now), default=entry["until"])
+    entry["live"] = (live, due)
+    return live
+
+
 def live_rows(request, name, build, *, need=None):
     """Rows about stories, ``(publish time, ...)``, of which those live now are returned.
 
@@ -94,33 +128,32 @@ def live_rows(request, name, build, *, need=None):
     generation on. Which rows are live is decided on every request, by the clock, exactly
     as ``ArticleQuerySet.live()`` decides it in SQL. A request that ``need``s more live
     rows than an incomplete entry holds (a deeper page of a list) rebuilds it."""
-    now = timezone.now()
-    key = _key(request, name)
-    entry = fragment_cache.get(key) if settings.NEWSROOM_FRAGMENT_CACHE else None
-    live = None
-    if entry is not None and now < entry["until"]:
-        live = [row for row in entry["rows"] if row[0] <= now]
-        if need is not None and len(live) < need and not entry["complete"]:
-            live = None
-    if live is None:
-        until = now + HORIZON
-        rows, complete = build(until)
-        if settings.NEWSROOM_FRAGMENT_CACHE:
-            entry = {"rows": rows, "until": until, "complete": complete}
-            fragment_cache.set(key, entry, timeout=FRAGMENT_SECONDS)
-        live = [row for row in rows if row[0] <= now]
-    return live
+    return _live_entry(request, name, build, need)[1]
 
 
-def live_ids(request, name, stories, need):
-    """The ids of the first ``need`` live stories among ``stories()`` (a queryset of
-    published stories), newest first, through ``live_rows``: while the generation holds,
-    a list page runs no query."""
+def live_choice(request, name, build, choose, *, need=None, part=None):
+    """``choose(live)`` for the rows ``live_rows(request, name, build, need=need)`` live
+    now (a page's stories, rendered), kept with those rows under ``part`` (a page
+    number, say). Within one entry the live rows only ever grow, as scheduled stories'
+    times come, so how many there are tells which they are: each choice is made once per
+    number of live rows, and made again when a story goes live."""
+    entry, live = _live_entry(request, name, build, need)
+    if entry is None:
+        return choose(live)
+    key = (part, len(live))
+    chosen = entry["chosen"].get(key)
+    if chosen is None:
+        chosen = entry["chosen"][key] = choose(live)
+    return chosen
+
+
+def published_window(stories, need):
+    """``build`` for live_rows: the newest ``need`` (at least MIN_WINDOW) of ``stories()``,
+    a queryset of published stories, and every one of them that goes live before the rows
+    are dropped, as ``(publish time, id)`` rows."""
 
     def build(until):
         published = stories()
-        # The deepest page asked for so far (at least a few pages), and every story that
-        # will go live before the rows are dropped.
         coming = published.filter(publish_at__gt=timezone.now(), publish_at__lte=until)
         window = max(need, MIN_WINDOW) + coming.count()
         rows = list(
@@ -130,7 +163,15 @@ def live_ids(request, name, stories, need):
         )
         return rows, len(rows) < window
 
-    return [pk for _at, pk in live_rows(request, name, build, need=need)[:need]]
+    return build
+
+
+def live_ids(request, name, stories, need):
+    """The ids of the first ``need`` live stories among ``stories()`` (a queryset of
+    published stories), newest first, through ``live_rows``: while the generation holds,
+    a list page runs no query."""
+    rows = live_rows(request, name, published_window(stories, need), need=need)
+    return [pk for _at, pk in rows[:need]]
 
 
 def related_stories(request, story, limit=RELATED, candidates=RELATED_CANDIDATES):
@@ -191,9 +232,12 @@ def _items(request, name, ids, stories, template_name, context):
     generation; the missing ones are fetched in one query (``stories``, a queryset of live
     stories) and rendered with ``template_name`` and ``context(article)``. A story missing
     there (withdrawn or deleted meanwhile) is left out. ``stories`` is a function: the
-    queryset is built only on a miss (building one costs more than a warm list's lookups)."""
+    queryset is built only on a miss (building one costs more than a warm list's lookups).
+
+    Returned joined, as one piece of markup (empty, so false, when there is none): a
+    template then prints a list at once instead of item by item."""
     if not ids:
-        return []
+        return Markup()
     gen = generation(request)
     keys = {pk: f"newsroom:{name}:{gen}:{pk}" for pk in ids}
     found = fragment_cache.get_many(list(keys.values())) if settings.NEWSROOM_FRAGMENT_CACHE else {}
@@ -206,7 +250,7 @@ def _items(request, name, ids, stories, template_name, context):
         if settings.NEWSROOM_FRAGMENT_CACHE:
             fragment_cache.set_many(rendered, timeout=FRAGMENT_SECONDS)
         found.update(rendered)
-    return [found[keys[pk]] for pk in ids if keys[pk] in found]
+    return Markup("".join([found[keys[pk]] for pk in ids if keys[pk] in found]))
 
 
 def story_items(request, ids, show_section=True):

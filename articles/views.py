@@ -1,22 +1,27 @@
+import functools
+
 from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.generic import ListView
+from markupsafe import Markup
 
 from . import search as search_engine
 from .caching import public_page
 from .context_processors import sections as all_sections
 from .fragments import (
     cached,
-    live_ids,
+    live_choice,
     live_rows,
     live_story,
+    published_window,
     query_key,
     related_stories,
     search_items,
@@ -44,7 +49,7 @@ class ArticleListMixin:
 
 class StoryListMixin(ArticleListMixin):
     """A list page whose stories are chosen per request from rows kept per generation
-    (fragments.live_ids) and whose items are rendered fragments. Subclasses narrow the
+    (fragments.live_choice) and whose items are rendered fragments. Subclasses narrow the
     published stories; which of them are live is decided by the clock."""
 
     def get_queryset(self):
@@ -62,10 +67,18 @@ class StoryListMixin(ArticleListMixin):
             # Not a number ("last" included: these lists are never counted).
             raise Http404("没有这一页。") from None
         # The page's stories and one more (is there a next page?).
-        need = page * self.paginate_by + 1
-        ids = live_ids(self.request, f"list:{self.request.path}", self.object_list, need)
+        per_page = self.paginate_by
+        need = page * per_page + 1
+
+        def choose(live):
+            ids = [pk for _at, pk in live[:need]]
+            return ids, story_items(self.request, ids[(page - 1) * per_page : page * per_page])
+
+        build = published_window(self.object_list, need)
+        name = f"list:{self.request.path}"
+        ids, items = live_choice(self.request, name, build, choose, need=need, part=page)
         context = super().get_context_data(object_list=ids, **kwargs)
-        context["items"] = story_items(self.request, list(context["object_list"]))
+        context["items"] = items
         return context
 
 
@@ -119,14 +132,20 @@ def choose_front_page(live):
 def home(request):
     """The front page, chosen on every request from rows kept per generation."""
     sections = all_sections(request)
-    live = live_rows(request, "home", lambda until: home_candidates(sections, until))
-    featured, by_section = choose_front_page(live)
-    blocks = [
-        (section, story_items(request, by_section[section.pk], show_section=False))
-        for section in sections
-        if by_section.get(section.pk)
-    ]
-    context = {"featured": story_items(request, featured), "sections": blocks}
+
+    def front_page(live):
+        featured, by_section = choose_front_page(live)
+        blocks = [
+            (section, story_items(request, by_section[section.pk], show_section=False))
+            for section in sections
+            if by_section.get(section.pk)
+        ]
+        context = {"featured": story_items(request, featured), "sections": blocks}
+        # Without the request: nothing here depends on it beyond the kept fragments.
+        return Markup(render_to_string("articles/front_page.html", context, using="jinja2"))
+
+    build = functools.partial(home_candidates, sections)
+    context = {"front_page": live_choice(request, "home", build, front_page)}
     return render(request, "articles/home.html", context)
 
 

@@ -24,7 +24,14 @@ def _reverse(prefix, name, args, kwargs):
     return reverse(name, args=args or None, kwargs=dict(kwargs) or None)
 
 
+@functools.lru_cache(maxsize=256)
+def static_url(path):
+    """{{ static("css/site.css") }}: the file's hashed URL, remembered (the manifest does not
+    change while the process runs)."""
+    return static(path)
+
+
 def environment(**options):
     env = Environment(**options)
-    env.globals.update(static=static, url=url)
+    env.globals.update(static=static_url, url=url)
     return env

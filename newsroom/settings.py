@@ -78,11 +78,12 @@ TEMPLATES = [
     {
         # Readers' pages (see newsroom/jinja2.py); looked up first.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "newsroom.jinja2.environment",
-            "context_processors": ["articles.context_processors.site"],
+            "context_processors": ["articles.context_processors.page_shell"],
             "trim_blocks": True,
             "lstrip_blocks": True,
         },

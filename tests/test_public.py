@@ -299,3 +299,32 @@ def test_kept_lists_follow_the_clock_and_deep_pages(client, settings, monkeypatc
         html = client.get(url).text
         assert soon.title in html and later.title in html
         assert "旧稿00" in client.get(url + "?page=2").text
+
+
+def test_kept_choices_change_as_each_scheduled_story_goes_live(client, settings):
+    """Both stories fall within one kept set of rows: the front page and a list's pages,
+    chosen once per number of live rows, are chosen again as each goes live."""
+    import time_machine
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    section = SectionFactory()
+    now = timezone.now()
+    for n in range(21):
+        ArticleFactory(title=f"旧稿{n:02d}", section=section,
+                       publish_at=now - datetime.timedelta(hours=30 - n))  # fmt: skip
+    first = ArticleFactory(title="三分钟后发布", section=section,
+                           publish_at=now + datetime.timedelta(minutes=3))  # fmt: skip
+    second = ArticleFactory(title="六分钟后发布", section=section,
+                            publish_at=now + datetime.timedelta(minutes=6))  # fmt: skip
+    url = section.get_absolute_url()
+    home, page_two = client.get("/").text, client.get(url + "?page=2").text
+    assert first.title not in home and second.title not in home
+    assert "旧稿00" in page_two and "旧稿01" not in page_two
+    with time_machine.travel(now + datetime.timedelta(minutes=4)):
+        home, page_two = client.get("/").text, client.get(url + "?page=2").text
+        assert first.title in home and second.title not in home
+        assert "旧稿01" in page_two  # pushed down by one
+    with time_machine.travel(now + datetime.timedelta(minutes=7)):
+        home, page_two = client.get("/").text, client.get(url + "?page=2").text
+        assert first.title in home and second.title in home
+        assert "旧稿02" in page_two
