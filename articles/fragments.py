@@ -175,7 +175,8 @@ def live_ids(request, name, stories, need):
 
 
 def related_stories(request, story, limit=RELATED, candidates=RELATED_CANDIDATES):
-    """The newest live stories sharing an agency or a tag with ``story``.
+    """The newest live stories sharing an agency or a tag with ``story``, rendered (empty
+    when there are none).
 
     The candidates (published stories linked to the same agencies or tags, newest first,
     with their publication times) only change by a save, so they are kept per generation;
@@ -207,8 +208,12 @@ def related_stories(request, story, limit=RELATED, candidates=RELATED_CANDIDATES
         )
         return [(a.publish_at, {"url": a.get_absolute_url(), "title": a.title}) for a in rows], True
 
-    rows = live_rows(request, f"related:{story['pk']}", build)
-    return [item for _at, item in rows[:limit]]
+    def choose(live):
+        related = [item for _at, item in live[:limit]]
+        template = "includes/related.html"
+        return Markup(render_to_string(template, {"related": related}, using="jinja2"))
+
+    return live_choice(request, f"related:{story['pk']}", build, choose)
 
 
 def live_story(request, pk):

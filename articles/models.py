@@ -146,7 +146,6 @@ class Article(models.Model):
         "发布时间",
         null=True,
         blank=True,
-        db_index=True,
         help_text="已发布的稿件在此时间之后才对读者可见。",
     )
     first_published_at = models.DateTimeField("首次发布时间", null=True, blank=True, editable=False)
@@ -186,6 +185,9 @@ class Article(models.Model):
         ordering = ["-publish_at", "-pk"]
         get_latest_by = "publish_at"
         indexes = [
+            # The default order, read from the top: the admin's list (drafts, which have no
+            # time yet, first) reads 50 entries instead of sorting thousands.
+            models.Index(fields=["-publish_at", "-id"], name="article_order_idx"),
             models.Index(fields=["state", "publish_at"], name="article_live_idx"),
             # A section's live stories, newest first: section pages and the home page.
             models.Index(

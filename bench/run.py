@@ -214,7 +214,7 @@ def measure(size, duration, warmup, reuse=False):
         database = f"{PG_BASE}/{name}"
         env = django_env(database)
         manage(env, "migrate", "-v0")
-        run(["psql", database, "-q", "-c", "ANALYZE"], capture_output=True)
+        run(["psql", database, "-q", "-c", "VACUUM ANALYZE"], capture_output=True)
     else:
         database = fresh_database(name)
         env = django_env(database)

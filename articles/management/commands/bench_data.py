@@ -71,9 +71,11 @@ class Command(BaseCommand):
             tags = self.tags(vocabulary)
             self.articles(rng, vocabulary, articles, sections, agencies, officers, tags)
         if connection.vendor == "postgresql":
-            # Fresh statistics: the planner otherwise plans for the empty tables it last saw.
+            # Fresh statistics (the planner otherwise plans for the empty tables it last saw)
+            # and a visibility map, as autovacuum keeps them on a live database: without it
+            # every count reads the whole table instead of an index.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         elapsed = time.monotonic() - started
         self.stdout.write(f"bench_data: {articles} articles in {elapsed:.1f}s")
 
