@@ -199,11 +199,21 @@ def _seconds_to_next_publication(gen):
     return max(0, int((at - timezone.now()).total_seconds()))
 
 
+def origin(request):
+    """``scheme://host`` of the request, validated (ALLOWED_HOSTS) once per request: page
+    and fragment keys carry it, since canonical links do."""
+    try:
+        return request.newsroom_origin
+    except AttributeError:
+        request.newsroom_origin = f"{request.scheme}://{request.get_host()}"
+        return request.newsroom_origin
+
+
 def page_key(request):
     # The scheme and host are part of the page (canonical links); hashed, the key stays
     # short however long the query string is. The generation is kept in the entry, so
     # that one round trip fetches both it and the page.
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode()
+    url = f"{origin(request)}{request.get_full_path()}".encode()
     return f"newsroom:page:{hashlib.sha256(url).hexdigest()}"
 
 

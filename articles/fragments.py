@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from markupsafe import Markup
 
-from .caching import generation
+from .caching import generation, origin
 from .models import Article, TaggedArticle
 
 fragment_cache = caches["fragments"]
@@ -69,7 +69,7 @@ def render_story(request, article):
 
 
 def _key(request, name):
-    return f"newsroom:{name}:{generation(request)}:{request.scheme}://{request.get_host()}"
+    return f"newsroom:{name}:{generation(request)}:{origin(request)}"
 
 
 def cached(request, name, build):
