@@ -62,6 +62,8 @@ def restore(path, *, alias="default"):
             env=_pg_environment(alias),
             check=True,
         )  # fmt: skip
+        # pg_restore commits on a connection of its own: the generation moves on right after.
+        restart_generation(alias)
     else:
         call_command("migrate", database=alias, verbosity=0, interactive=False)
         with transaction.atomic(using=alias):
@@ -69,7 +71,7 @@ def restore(path, *, alias="default"):
             # groups (with their members) replace them.
             Group.objects.using(alias).all().delete()
             call_command("loaddata", str(path), database=alias, verbosity=0)
-    restart_generation(alias)
+            restart_generation(alias)  # with the restored content, as one change
 
 
 def restart_generation(alias="default"):

@@ -58,18 +58,21 @@ def _generation_from_database():
     # Every public request may read it: plain SQL, without the ORM's query building.
     with connection.cursor() as cursor:
         listen = _can_listen()
-        sql = GENERATION_SQL.format(table=_table())
         heard = getattr(connection, "newsroom_heard", None)
         if listen and (heard is None or heard[0] is not connection.connection):
-            # Listening first, then reading: a change committed after the read is heard.
-            sql = f"LISTEN {CHANNEL}; {sql}"
-        cursor.execute(sql)
+            # Listening first, in a statement of its own (LISTEN takes effect when its
+            # transaction commits), then reading: a change committed after the LISTEN is
+            # heard, one committed before it is read.
+            cursor.execute(f"LISTEN {CHANNEL}")
+        cursor.execute(GENERATION_SQL.format(table=_table()))
         row = cursor.fetchone()
     if row is None:
         # No row: a database emptied without its migrations (a flushed test database).
+        # Started from the clock, as migration 0006 does: past any number used before.
         from .models import ContentGeneration
 
-        row = (ContentGeneration.objects.get_or_create(pk=1)[0].value,)
+        start = {"value": int(time.time() * 1000)}
+        row = (ContentGeneration.objects.get_or_create(pk=1, defaults=start)[0].value,)
     value = row[0]
     if listen:
         connection.newsroom_heard = (connection.connection, value, time.monotonic())
@@ -114,11 +117,15 @@ def generation(request=None):
     """The current content generation (see ContentGeneration). Read once per request, so
     that every key a request uses agrees.
 
-    On PostgreSQL, a worker's connection listens on CHANNEL, where every bump announces
-    its number as it commits: a request then learns the generation from what has arrived
-    on its connection, without a query. It is still read every
-    NEWSROOM_GENERATION_RECHECK_SECONDS, in case a connection went quiet without an
-    error. Elsewhere (SQLite) and inside transactions, it is read."""
+    On PostgreSQL (with psycopg2), a worker's connection listens on CHANNEL, where every
+    bump announces its number when it commits: a request then learns the generation from
+    what has arrived on its connection, without a query. The server sends notifications
+    to the listening connections as it commits, so other workers hear of a change moments
+    after it (a reader whose request crosses the commit may still get the page as it
+    was). It is still read every NEWSROOM_GENERATION_RECHECK_SECONDS, in case a
+    connection went quiet without an error (or a pooler in transaction mode, which does
+    not pass notifications on: then changes take up to that long to show). Elsewhere
+    (SQLite, psycopg 3) and inside transactions, it is read."""
     if request is not None and hasattr(request, "newsroom_generation"):
         return request.newsroom_generation
     value = _heard_generation()
@@ -267,8 +274,8 @@ class PageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
             return self.get_response(request)
         key = page_key(request)
-        # A copy of the page may be in this process already: then only the generation is
-        # fetched (a few bytes) instead of the page.
+        # A copy of the page may be in this process already: then the shared cache is not
+        # asked at all.
         entry = local_pages.get(key)
         gen = generation(request)
         shared = entry is None

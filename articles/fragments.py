@@ -13,6 +13,7 @@ publication times, and decide on every request, by the clock, which rows are liv
 
 import datetime
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.core.cache import caches
@@ -86,35 +87,38 @@ def cached(request, name, build):
 
 
 def _live_entry(request, name, build, need):
-    """The kept entry of rows ``name`` (None without a fragment cache) and its rows live
-    now: see live_rows."""
+    """The key and kept entry of rows ``name`` (None without a fragment cache) and its rows
+    live now: see live_rows."""
     now = timezone.now()
     key = _key(request, name)
     entry = fragment_cache.get(key) if settings.NEWSROOM_FRAGMENT_CACHE else None
     if entry is not None and now < entry["until"]:
         live = _live(entry, now)
         if need is None or len(live) >= need or entry["complete"]:
-            return entry, live
+            return key, entry, live
     until = now + HORIZON
     rows, complete = build(until)
-    entry = {"rows": rows, "until": until, "complete": complete, "chosen": {}, "live": None}
+    # The id tells this set of rows from any other kept under the same key (live_choice).
+    entry = {"rows": rows, "until": until, "complete": complete, "id": uuid.uuid4().hex}
+    entry["live"] = None
     live = _live(entry, now)
     if settings.NEWSROOM_FRAGMENT_CACHE:
         fragment_cache.set(key, entry, timeout=FRAGMENT_SECONDS)
     else:
         entry = None
-    return entry, live
+    return key, entry, live
 
 
 def _live(entry, now):
-    """The entry's rows live at ``now``: filtered again only once the next of its
-    scheduled stories is due (until then they are the same rows). Shared: read-only."""
+    """The entry's rows live at ``now``. Worked out again only when the clock has passed
+    the next of its scheduled stories, or gone back before the last working out; in
+    between they are the same rows (a list of the entry's own rows, read-only)."""
     kept = entry["live"]
-    if kept is not None and now < kept[1]:
+    if kept is not None and kept[1] <= now < kept[2]:
         return kept[0]
     live = [row for row in entry["rows"] if row[0] <= now]
     due = min((row[0] for row in entry["rows"] if row[0] > now), default=entry["until"])
-    entry["live"] = (live, due)
+    entry["live"] = (live, now, due)
     return live
 
 
@@ -128,22 +132,23 @@ def live_rows(request, name, build, *, need=None):
     generation on. Which rows are live is decided on every request, by the clock, exactly
     as ``ArticleQuerySet.live()`` decides it in SQL. A request that ``need``s more live
     rows than an incomplete entry holds (a deeper page of a list) rebuilds it."""
-    return _live_entry(request, name, build, need)[1]
+    return _live_entry(request, name, build, need)[2]
 
 
 def live_choice(request, name, build, choose, *, need=None, part=None):
     """``choose(live)`` for the rows ``live_rows(request, name, build, need=need)`` live
-    now (a page's stories, rendered), kept with those rows under ``part`` (a page
-    number, say). Within one entry the live rows only ever grow, as scheduled stories'
-    times come, so how many there are tells which they are: each choice is made once per
-    number of live rows, and made again when a story goes live."""
-    entry, live = _live_entry(request, name, build, need)
+    now (a page's stories, rendered), kept beside those rows under ``part`` (a page
+    number, say). Within one set of kept rows the live ones only ever grow, as scheduled
+    stories' times come, so how many there are tells which they are: each choice is made
+    once per number of live rows, and made again when a story goes live."""
+    key, entry, live = _live_entry(request, name, build, need)
     if entry is None:
         return choose(live)
-    key = (part, len(live))
-    chosen = entry["chosen"].get(key)
+    choice_key = f"{key}:{entry['id']}:{part}:{len(live)}"
+    chosen = fragment_cache.get(choice_key)
     if chosen is None:
-        chosen = entry["chosen"][key] = choose(live)
+        chosen = choose(live)
+        fragment_cache.set(choice_key, chosen, timeout=FRAGMENT_SECONDS)
     return chosen
 
 

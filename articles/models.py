@@ -390,9 +390,10 @@ class ContentGeneration(models.Model):
     """A single row whose number moves on whenever anything readers can see changes.
 
     Cached pages and fragments are keyed by it, so a change outdates them all at once. It
-    lives in the database, bumped inside the transaction that makes the change: every web
-    worker sees the new number exactly when it sees the new content, whatever the cache
-    backend (a per-process memory cache included), and never before the change commits.
+    lives in the database, bumped inside the transaction that makes the change: no worker
+    sees the new number before the change commits, whatever the cache backend (a
+    per-process memory cache included). On PostgreSQL the bump is announced to every
+    worker as it commits (see articles.caching.generation).
     """
 
     value = models.BigIntegerField(default=0)

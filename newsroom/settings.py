@@ -175,8 +175,9 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 
 NEWSROOM_GENERATION_RECHECK_SECONDS = float(
     os.environ.get("NEWSROOM_GENERATION_RECHECK_SECONDS", "2")
 )
-# Keep rendered fragments (a story's own part of its page, list items) under the content
-# generation; lists and related stories are still queried on every request.
+# Keep rendered fragments (a story's own part of its page, list items) and the rows lists
+# are chosen from under the content generation; which stories are live is still decided on
+# every request, by the clock.
 NEWSROOM_FRAGMENT_CACHE = env_bool("NEWSROOM_FRAGMENT_CACHE", default=True)
 # How long browsers and proxies may reuse a public page without asking again; 0 (the default)
 # means they revalidate every time (a 304 when nothing changed), so a withdrawn story is

@@ -22,9 +22,12 @@ def seed_text():
 
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
-    """Each test starts with an empty page cache (the local-memory cache outlives tests)."""
+    """Each test starts with an empty page cache (the local-memory cache outlives tests),
+    and reads the content generation afresh (a flushed database starts it again)."""
     from django.core.cache import cache, caches
+    from django.db import connection
 
+    connection.newsroom_heard = None
     cache.clear()
     # Rolled back between tests, the generation repeats: so must the fragments go.
     caches["fragments"].clear()

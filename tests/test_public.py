@@ -328,3 +328,20 @@ def test_kept_choices_change_as_each_scheduled_story_goes_live(client, settings)
         home, page_two = client.get("/").text, client.get(url + "?page=2").text
         assert first.title in home and second.title in home
         assert "旧稿02" in page_two
+
+
+def test_a_clock_set_back_does_not_show_a_scheduled_story_early(client, settings):
+    import time_machine
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    section = SectionFactory()
+    now = timezone.now()
+    ArticleFactory(title="早已发布", section=section, publish_at=now - datetime.timedelta(hours=1))
+    scheduled = ArticleFactory(title="三分钟后发布", section=section,
+                               publish_at=now + datetime.timedelta(minutes=3))  # fmt: skip
+    url = section.get_absolute_url()
+    with time_machine.travel(now + datetime.timedelta(minutes=4)):
+        assert scheduled.title in client.get(url).text
+    with time_machine.travel(now + datetime.timedelta(minutes=1)):  # the clock stepped back
+        assert scheduled.title not in client.get(url).text
+        assert scheduled.title not in client.get("/").text
