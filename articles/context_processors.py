@@ -1,12 +1,10 @@
 from django.conf import settings
-from django.core.cache import caches
 from django.template.loader import get_template
 from markupsafe import Markup
 
 from .caching import generation
+from .fragments import cached, fragment_cache
 from .models import Section
-
-fragment_cache = caches["fragments"]
 
 
 def sections(request):
@@ -30,7 +28,6 @@ def _sections_with_urls():
 def site_nav(request):
     """The site's navigation, rendered once per generation (and scheme and host): every
     public page draws it, and drawing it link by link was most of a page shell's cost."""
-    from .fragments import cached
 
     def build():
         template = get_template("includes/nav.html", using="jinja2")

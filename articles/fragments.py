@@ -87,15 +87,15 @@ def cached(request, name, build):
 
 
 def _live_entry(request, name, build, need):
-    """The key and kept entry of rows ``name`` (None without a fragment cache) and its rows
-    live now: see live_rows."""
+    """The kept entry of rows ``name`` (None without a fragment cache) and its rows live
+    now: see live_rows."""
     now = timezone.now()
     key = _key(request, name)
     entry = fragment_cache.get(key) if settings.NEWSROOM_FRAGMENT_CACHE else None
     if entry is not None and now < entry["until"]:
         live = _live(entry, now)
         if need is None or len(live) >= need or entry["complete"]:
-            return key, entry, live
+            return entry, live
     until = now + HORIZON
     rows, complete = build(until)
     # The id tells this set of rows from any other kept under the same key (live_choice).
@@ -106,7 +106,7 @@ def _live_entry(request, name, build, need):
         fragment_cache.set(key, entry, timeout=FRAGMENT_SECONDS)
     else:
         entry = None
-    return key, entry, live
+    return entry, live
 
 
 def _live(entry, now):
@@ -132,7 +132,7 @@ def live_rows(request, name, build, *, need=None):
     generation on. Which rows are live is decided on every request, by the clock, exactly
     as ``ArticleQuerySet.live()`` decides it in SQL. A request that ``need``s more live
     rows than an incomplete entry holds (a deeper page of a list) rebuilds it."""
-    return _live_entry(request, name, build, need)[2]
+    return _live_entry(request, name, build, need)[1]
 
 
 def live_choice(request, name, build, choose, *, need=None, part=None):
@@ -141,15 +141,10 @@ def live_choice(request, name, build, choose, *, need=None, part=None):
     number, say). Within one set of kept rows the live ones only ever grow, as scheduled
     stories' times come, so how many there are tells which they are: each choice is made
     once per number of live rows, and made again when a story goes live."""
-    key, entry, live = _live_entry(request, name, build, need)
+    entry, live = _live_entry(request, name, build, need)
     if entry is None:
         return choose(live)
-    choice_key = f"{key}:{entry['id']}:{part}:{len(live)}"
-    chosen = fragment_cache.get(choice_key)
-    if chosen is None:
-        chosen = choose(live)
-        fragment_cache.set(choice_key, chosen, timeout=FRAGMENT_SECONDS)
-    return chosen
+    return cached(request, f"{name}:{entry['id']}:{part}:{len(live)}", lambda: choose(live))
 
 
 def published_window(stories, need):

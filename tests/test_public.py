@@ -271,6 +271,19 @@ def test_readiness_is_503_when_the_database_is_down(client, db, monkeypatch):
     assert response.json()["database"] == "unavailable"
 
 
+def older_stories(section, count, now):
+    """``count`` stories of ``section`` published hours ago, 旧稿00 the oldest."""
+    for n in range(count):
+        ArticleFactory(title=f"旧稿{n:02d}", section=section,
+                       publish_at=now - datetime.timedelta(hours=30 - n))  # fmt: skip
+
+
+def scheduled(section, title, now, minutes):
+    return ArticleFactory(
+        title=title, section=section, publish_at=now + datetime.timedelta(minutes=minutes)
+    )
+
+
 def test_kept_lists_follow_the_clock_and_deep_pages(client, settings, monkeypatch):
     import time_machine
 
@@ -280,13 +293,9 @@ def test_kept_lists_follow_the_clock_and_deep_pages(client, settings, monkeypatc
     monkeypatch.setattr(fragments, "MIN_WINDOW", 5)
     section = SectionFactory()
     now = timezone.now()
-    for n in range(25):
-        ArticleFactory(title=f"旧稿{n:02d}", section=section,
-                       publish_at=now - datetime.timedelta(hours=30 - n))  # fmt: skip
-    soon = ArticleFactory(title="五分钟后发布", section=section,
-                          publish_at=now + datetime.timedelta(minutes=5))  # fmt: skip
-    later = ArticleFactory(title="二十分钟后发布", section=section,
-                           publish_at=now + datetime.timedelta(minutes=20))  # fmt: skip
+    older_stories(section, 25, now)
+    soon = scheduled(section, "五分钟后发布", now, minutes=5)
+    later = scheduled(section, "二十分钟后发布", now, minutes=20)
     url = section.get_absolute_url()
     first = client.get(url).text
     assert "旧稿24" in first and soon.title not in first and later.title not in first
@@ -309,13 +318,9 @@ def test_kept_choices_change_as_each_scheduled_story_goes_live(client, settings)
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     section = SectionFactory()
     now = timezone.now()
-    for n in range(21):
-        ArticleFactory(title=f"旧稿{n:02d}", section=section,
-                       publish_at=now - datetime.timedelta(hours=30 - n))  # fmt: skip
-    first = ArticleFactory(title="三分钟后发布", section=section,
-                           publish_at=now + datetime.timedelta(minutes=3))  # fmt: skip
-    second = ArticleFactory(title="六分钟后发布", section=section,
-                            publish_at=now + datetime.timedelta(minutes=6))  # fmt: skip
+    older_stories(section, 21, now)
+    first = scheduled(section, "三分钟后发布", now, minutes=3)
+    second = scheduled(section, "六分钟后发布", now, minutes=6)
     url = section.get_absolute_url()
     home, page_two = client.get("/").text, client.get(url + "?page=2").text
     assert first.title not in home and second.title not in home
@@ -337,11 +342,10 @@ def test_a_clock_set_back_does_not_show_a_scheduled_story_early(client, settings
     section = SectionFactory()
     now = timezone.now()
     ArticleFactory(title="早已发布", section=section, publish_at=now - datetime.timedelta(hours=1))
-    scheduled = ArticleFactory(title="三分钟后发布", section=section,
-                               publish_at=now + datetime.timedelta(minutes=3))  # fmt: skip
+    story = scheduled(section, "三分钟后发布", now, minutes=3)
     url = section.get_absolute_url()
     with time_machine.travel(now + datetime.timedelta(minutes=4)):
-        assert scheduled.title in client.get(url).text
+        assert story.title in client.get(url).text
     with time_machine.travel(now + datetime.timedelta(minutes=1)):  # the clock stepped back
-        assert scheduled.title not in client.get(url).text
-        assert scheduled.title not in client.get("/").text
+        assert story.title not in client.get(url).text
+        assert story.title not in client.get("/").text
