@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from articles.selectors import names_visible_to
+
 from .models import Agency, Officer
 
 
@@ -8,6 +10,9 @@ class OfficerInline(admin.TabularInline):
     fields = ["name", "unit", "title", "verified"]
     extra = 0
     show_change_link = True
+
+    def get_queryset(self, request):
+        return names_visible_to(request.user, super().get_queryset(request), "officers")
 
 
 @admin.register(Agency)
@@ -24,6 +29,10 @@ class AgencyAdmin(admin.ModelAdmin):
     inlines = [OfficerInline]
     list_select_related = ["parent"]
     actions = ["mark_verified"]
+
+    def get_queryset(self, request):
+        # A reporter never sees a name found only in copy they may not see.
+        return names_visible_to(request.user, super().get_queryset(request), "agencies")
 
     @admin.display(description="名称", ordering="path")
     def indented_name(self, obj):
@@ -43,6 +52,9 @@ class OfficerAdmin(admin.ModelAdmin):
     autocomplete_fields = ["agency"]
     list_select_related = ["agency"]
     actions = ["mark_verified"]
+
+    def get_queryset(self, request):
+        return names_visible_to(request.user, super().get_queryset(request), "officers")
 
     @admin.action(description="标记为已核实")
     def mark_verified(self, request, queryset):

@@ -75,8 +75,12 @@ class Agency(models.Model):
     def depth(self):
         return self.path.count("/") - 2
 
+    def path_ids(self):
+        """The ids from the root down to this agency."""
+        return [int(pk) for pk in self.path.strip("/").split("/") if pk]
+
     def ancestors(self):
-        ids = [int(pk) for pk in self.path.strip("/").split("/")[:-1] if pk]
+        ids = self.path_ids()[:-1]
         by_id = Agency.objects.in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 

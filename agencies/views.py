@@ -1,3 +1,5 @@
+import functools
+
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import render
@@ -5,8 +7,9 @@ from django.template.loader import render_to_string
 from django.views.generic import ListView
 
 from articles.caching import public_page
-from articles.fragments import cached
+from articles.fragments import any_live, cached
 from articles.models import Article
+from articles.selectors import public_agencies, public_officers
 from articles.views import StoryListMixin
 
 from .models import Agency, Officer
@@ -14,7 +17,9 @@ from .models import Agency, Officer
 
 @public_page
 def agency_index(request):
-    agencies = Agency.objects.all()  # ordered by path: a depth-first walk of the tree
+    # Ordered by path: a depth-first walk of the tree. Agencies found in copy appear with
+    # their first live story.
+    agencies = public_agencies()
     return render(request, "agencies/index.html", {"agencies": agencies})
 
 
@@ -26,14 +31,23 @@ def agency_header(request, slug):
         agency = Agency.objects.filter(slug=slug).first()
         if agency is None:
             return None
+        # Kept per generation: a name shown here was public when this was built, and only a
+        # save (which moves the generation on) can make it private again.
+        above = public_agencies().in_bulk(agency.path_ids()[:-1])
         context = {
             "agency": agency,
-            "ancestors": agency.ancestors(),
-            "children": agency.children.all(),
-            "officers": agency.officers.order_by("unit", "name"),
+            "ancestors": [above[pk] for pk in agency.path_ids()[:-1] if pk in above],
+            "children": public_agencies().filter(parent=agency),
+            "officers": public_officers().filter(agency=agency).order_by("unit", "name"),
         }
         html = render_to_string("agencies/agency_header.html", context, request)
-        return {"pk": agency.pk, "path": agency.path, "name": agency.name, "html": html}
+        return {
+            "pk": agency.pk,
+            "path": agency.path,
+            "name": agency.name,
+            "verified": agency.verified,
+            "html": html,
+        }
 
     return cached(request, f"agency:{slug}", build)
 
@@ -45,9 +59,15 @@ class AgencyView(StoryListMixin, ListView):
 
     def get_queryset(self):
         self.agency = agency_header(self.request, self.kwargs["slug"])
-        if self.agency is None:
+        if self.agency is None or not (self.agency["verified"] or self._named_live()):
             raise Http404("没有这个机构。")
         return super().get_queryset()
+
+    def _named_live(self):
+        """An agency found in copy is public once a live story names it (itself)."""
+        pk = self.agency["pk"]
+        stories = functools.partial(Article.objects.published().filter, agencies=pk)
+        return any_live(self.request, f"agency-named:{pk}", stories)
 
     def stories(self):
         # EXISTS per story, newest first: the kept rows stop at their window instead of
@@ -79,7 +99,9 @@ class OfficerView(StoryListMixin, ListView):
 
     def get_queryset(self):
         self.officer = officer_header(self.request, self.kwargs["slug"])
-        if self.officer is None:
+        if self.officer is None or not any_live(
+            self.request, f"officer-named:{self.officer['pk']}", self.stories
+        ):
             raise Http404("没有这位民警。")
         return super().get_queryset()
 

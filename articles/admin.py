@@ -1,5 +1,4 @@
 import csv
-import difflib
 
 from django import forms
 from django.conf import settings
@@ -20,6 +19,7 @@ from taggit.models import Tag as TaggitTag
 from agencies.models import Agency, AgencyKind
 
 from . import workflow
+from .diff import article_rows, field_rows, record_at
 from .models import (
     Action,
     Article,
@@ -30,19 +30,20 @@ from .models import (
     State,
     Tag,
     WorkflowEvent,
+    display_name,
 )  # fmt: skip
 from .preview import preview_response, share_url
 from .roles import stage_count, stage_name, stage_permission
+from .selectors import (
+    names_visible_to,
+    photo_target_articles,
+    visible_articles,
+    visible_photos,
+)  # fmt: skip
 
 admin.site.site_header = "新闻编辑系统"
 admin.site.site_title = "新闻编辑系统"
 admin.site.index_title = "编辑部"
-
-
-def display_name(user):
-    if user is None:
-        return "系统"
-    return user.get_full_name() or user.get_username()
 
 
 # Our own Tag model (pinyin slugs) replaces taggit's, which stays unused.
@@ -54,6 +55,9 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     readonly_fields = ["slug"]
+
+    def get_queryset(self, request):
+        return names_visible_to(request.user, super().get_queryset(request), "tags")
 
 
 @admin.register(Section)
@@ -85,11 +89,30 @@ class CorrectionInline(admin.TabularInline):
         return False
 
 
+def parse_publish_at(text):
+    """The time typed into the schedule box (``YYYY-MM-DD HH:MM``, local), None when
+    empty; a WorkflowError naming the problem otherwise."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        at = parse_datetime(text.replace("\x00", ""))
+    except ValueError:  # well formed, but no such day or hour (2026-02-30)
+        raise workflow.WorkflowError(f"发布时间“{text}”不存在，请检查日期。") from None
+    if at is None:
+        raise workflow.WorkflowError("发布时间格式不对，应为 YYYY-MM-DD HH:MM。")
+    return timezone.make_aware(at) if timezone.is_naive(at) else at
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form, with the version it was loaded at: a save against a newer version
-    is refused, and the editor's text stays on screen to copy."""
+    is refused, and the editor's text stays on screen to copy. A workflow button pressed
+    on the form (``_workflow``) is checked here, before anything is saved: refused, it
+    saves nothing and the edits stay on screen; allowed, the edits are saved and the step
+    taken in one transaction (ArticleAdmin.response_change)."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    request = None  # set by ArticleAdmin.get_form
 
     class Meta:
         model = Article
@@ -106,21 +129,65 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk:
-            # Locked until this request's transaction ends: a concurrent save waits, then sees
-            # the new version.
-            current = Article.objects.select_for_update().get(pk=self.instance.pk)
-            loaded = cleaned.get("loaded_version")
-            if loaded != current.version:
-                last = current.history.select_related("history_user").first()
-                who = display_name(last.history_user) if last else "他人"
-                when = timezone.localtime(current.updated_at)
+        if not self.instance.pk:
+            return cleaned
+        # Locked until this request's transaction ends: a concurrent save waits, then sees
+        # the new version.
+        current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        loaded = cleaned.get("loaded_version")
+        if loaded != current.version:
+            last = current.history.select_related("history_user").first()
+            who = display_name(last.history_user) if last else "他人"
+            when = timezone.localtime(current.updated_at)
+            compare = compare_link(current, loaded)
+            raise ValidationError(
+                format_html(
+                    "此稿件已被 {} 于 {} 修改，您的修改没有保存{}。请复制您改动的内容，"
+                    "重新打开稿件后再改。{}",
+                    who,
+                    f"{when:%Y-%m-%d %H:%M:%S}",
+                    "，流程操作也没有执行" if self.data.get("_workflow") else "",
+                    compare,
+                ),
+                code="stale",
+            )
+        if current.state == State.PUBLISHED and self.has_changed():
+            revision = current.open_revision()
+            if revision is not None:
+                url = reverse("admin:articles_article_change", args=[revision.pk])
                 raise ValidationError(
-                    f"此稿件已被 {who} 于 {when:%Y-%m-%d %H:%M:%S} 修改，您的修改没有保存。"
-                    "请复制您改动的内容，重新打开稿件后再改。",
-                    code="stale",
+                    format_html(
+                        "此稿件已有一份未签发的修改稿（{}，{}），您的修改没有保存。"
+                        '请在<a href="{}">修改稿</a>中继续修改。',
+                        display_name(revision.author),
+                        revision.status_label,
+                        url,
+                    ),
+                    code="revision-open",
                 )
+        action = self.data.get("_workflow")
+        if action and self.request is not None:
+            try:
+                at = parse_publish_at(self.data.get("_workflow_publish_at"))
+                workflow.check(
+                    action, article=current, by=self.request.user,
+                    comment=self.data.get("_workflow_comment", ""), at=at,
+                )  # fmt: skip
+            except workflow.WorkflowError as exc:
+                label = Action(action).label if action in Action.values else "操作"
+                raise ValidationError(
+                    f"{label}没有执行：{exc} 您的修改也没有保存，仍在下方。", code="workflow"
+                ) from None
         return cleaned
+
+
+def compare_link(article, version):
+    """A link to what changed in ``article`` since its saved version ``version``."""
+    record = record_at(article, version)
+    if record is None:
+        return ""
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    return format_html('<a href="{}?a={}&amp;b=current">查看改动</a>', url, record.history_id)
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -186,6 +253,10 @@ class AgencyTreeFilter(admin.SimpleListFilter):
         return queryset.filter(Exists(links))
 
 
+def _article_change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -205,7 +276,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["section", "author"]
     readonly_fields = [
         "status", "stage", "publish_at", "first_published_at", "updated_at", "author",
-        "version", "source_document",
+        "version", "printed_on",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["kicker", "title", "subtitle", "byline", "section", "summary", "body",
@@ -213,7 +284,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("关联", {"fields": ["agencies", "officers", "tags"]}),
         ("状态", {"fields": ["status", "stage", "publish_at", "featured", "slug",
                              "first_published_at", "updated_at", "author", "version",
-                             "source_document"]}),
+                             "printed_on"]}),
     ]  # fmt: skip
     inlines = [PhotoInline, CorrectionInline]
     show_full_result_count = False
@@ -221,11 +292,18 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="状态", ordering="state")
     def status(self, obj):
-        return obj.status_label
+        return f"修改稿·{obj.status_label}" if obj.is_revision else obj.status_label
 
     @admin.display(description="审核阶段", ordering="review_stage")
     def stage(self, obj):
         return stage_name(obj.review_stage) if obj.state == State.REVIEW else "—"
+
+    @admin.display(description="来源版面")
+    def printed_on(self, obj):
+        if obj.edition is None:
+            return obj.source_document or "—"
+        where = f"{obj.edition:%Y-%m-%d} 第 {obj.page} 版第 {obj.source_position} 篇"
+        return f"{where}（{obj.source_document}）"
 
     # -- Who sees and edits what --------------------------------------------------------------
 
@@ -244,27 +322,141 @@ class ArticleAdmin(admin.ModelAdmin):
         match = request.resolver_match
         if match is not None and match.url_name == "articles_article_changelist":
             qs = qs.defer("body", "body_html")  # the list never shows them
-        if request.user.has_perm("articles.edit_any_article"):
-            return qs
-        return qs.filter(author=request.user)  # reporters see their own stories
+        return visible_articles(request.user, qs)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "photo" and request.GET.get("field_name") == "article":
+            # Choosing a story for a photo: only those whose photos this user may change.
+            queryset = photo_target_articles(request.user, queryset)
+        return queryset, may_have_duplicates
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        if obj is None or request.user.has_perm("articles.edit_any_article"):
+        if obj is None:
             return True
-        # A reporter edits their own story while it is a draft; in review it is the editors'.
-        return obj.author_id == request.user.pk and obj.state == State.DRAFT
+        return workflow.may_change(obj, request.user)
 
     def has_delete_permission(self, request, obj=None):
         # Stories are withdrawn, not deleted: the record and its history stay.
         return request.user.is_superuser
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request = request  # a class made for this request: checks the workflow button
+        return form
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.author = request.user
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+        elif obj.state == State.PUBLISHED:
+            # Live copy changes only by publishing: the edits go into a pending revision,
+            # saved with the photos and links in save_related.
+            request.newsroom_revision = None
+            if form.has_changed() or self._inlines_changed(request):
+                live = Article.objects.get(pk=obj.pk)  # ``obj`` carries the form's edits
+                revision, photos = workflow.article_start_revision(article=live, by=request.user)
+                for field in [*workflow.CONTENT_FIELDS, "slug"]:
+                    setattr(revision, field, getattr(obj, field))
+                revision._change_reason = "修改已发布稿件"
+                revision.save()
+                request.newsroom_revision = (revision, photos or {})
+                obj.refresh_from_db()  # nothing of the live story changes
+        elif form.has_changed():
+            super().save_model(request, obj, form, change)
         EditSession.objects.filter(article=obj, user=request.user).delete()
+
+    def _inlines_changed(self, request):
+        return any(
+            form.has_changed() or formset._should_delete_form(form)
+            for formset in getattr(request, "newsroom_formsets", [])
+            for form in formset.forms
+        )
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        request.newsroom_formsets = [f for f in formsets if f.model is Photo]
+        return formsets, inline_instances
+
+    def save_related(self, request, form, formsets, change):
+        pending = getattr(request, "newsroom_revision", False)
+        if pending is False:
+            return super().save_related(request, form, formsets, change)
+        if pending is not None:  # None: a live story saved without changes
+            revision, photos = pending
+            revision.agencies.set(form.cleaned_data["agencies"])
+            revision.officers.set(form.cleaned_data["officers"])
+            revision.tags.set(form.cleaned_data["tags"])
+            for formset in formsets:
+                if formset.model is Photo:
+                    self._photos_into_revision(formset, revision, photos)
+        for formset in formsets:
+            # Nothing of the live story was saved (the change message reads these).
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        return None
+
+    @staticmethod
+    def _photos_into_revision(formset, revision, photos):
+        """The photo inline's changes, made to the revision's copies of the live photos."""
+        for form in formset.forms:
+            existing = form.instance.pk is not None
+            if not existing and not form.has_changed():
+                continue  # an empty extra form
+            target = photos.get(form.instance.pk) if existing else Photo(article=revision)
+            if target is None:
+                continue  # a photo added to the live story after the revision began
+            if formset._should_delete_form(form):
+                if target.pk:
+                    target.delete()
+                continue
+            for name in ("caption", "credit", "alt_text", "position"):
+                if name in form.cleaned_data:
+                    setattr(target, name, form.cleaned_data[name])
+            if "image" in form.changed_data:
+                target.image = form.cleaned_data["image"] or ""
+            target.full_clean(exclude=["article"])
+            target.save()
+
+    def log_change(self, request, obj, message):
+        pending = getattr(request, "newsroom_revision", None)
+        return super().log_change(request, pending[0] if pending else obj, message)
+
+    def response_change(self, request, obj):
+        pending = getattr(request, "newsroom_revision", None)
+        action = request.POST.get("_workflow")
+        if action:
+            self._workflow_from_form(request, obj, action)
+        if pending:
+            revision = pending[0]
+            messages.success(
+                request,
+                f"您的修改已存为修改稿 #{revision.pk}。读者仍看到已发布的版本；"
+                "修改稿送审并签发后才会替换它。",
+            )
+            return HttpResponseRedirect(_article_change_url(revision))
+        if action:
+            return HttpResponseRedirect(_article_change_url(obj))
+        return super().response_change(request, obj)
+
+    def _workflow_from_form(self, request, obj, action):
+        """The step of a workflow button pressed on the form, after its edits were saved in
+        this same transaction (the form checked the step first: ArticleAdminForm.clean)."""
+        obj.refresh_from_db()
+        try:
+            self._run(
+                request, obj, action, request.POST.get("_workflow_comment", ""),
+                request.POST.get("_workflow_publish_at", ""), seen_version=obj.version,
+            )  # fmt: skip
+        except workflow.WorkflowError as exc:
+            # Checked before saving, so only a race gets here: the edits are kept (saved).
+            messages.error(request, f"《{obj.title}》：您的修改已保存，但{exc}")
+        else:
+            obj.refresh_from_db()
+            messages.success(
+                request, f"《{obj.title}》：{Action(action).label}，现为“{self.status(obj)}”。"
+            )
 
     # -- The change form: workflow, timeline, who else is editing ----------------------------
 
@@ -273,31 +465,76 @@ class ArticleAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         if article is not None:
             extra_context.update(self._workflow_context(request, article))
+            if request.method == "GET":
+                self._touch_edit_session(request, article)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _workflow_context(self, request, article):
-        now = timezone.now()
-        expires = now + timezone.timedelta(seconds=settings.NEWSROOM_EDIT_SESSION_SECONDS)
+    @staticmethod
+    def _touch_edit_session(request, article):
+        expires = timezone.now() + timezone.timedelta(
+            seconds=settings.NEWSROOM_EDIT_SESSION_SECONDS
+        )
         EditSession.objects.update_or_create(
             article=article, user=request.user, defaults={"expires_at": expires}
         )
+
+    def _other_editors(self, request, article):
         others = (
-            EditSession.objects.filter(article=article, expires_at__gt=now)
+            EditSession.objects.filter(article=article, expires_at__gt=timezone.now())
             .exclude(user=request.user)
             .select_related("user")
         )
-        return {
-            "workflow_actions": [
-                (action, Action(action).label)
-                for action in workflow.available_actions(article, request.user)
-            ],
+        return [display_name(s.user) for s in others]
+
+    def _workflow_context(self, request, article):
+        actions = workflow.available_actions(article, request.user)
+        context = {
+            "workflow_actions": [(action, Action(action).label) for action in actions],
+            "workflow_on_form": self.has_change_permission(request, article),
+            "schedule_allowed": request.user.has_perm("articles.publish_article")
+            and not article.is_revision
+            and (Action.PUBLISH in actions or (
+                Action.APPROVE in actions and article.review_stage == stage_count()
+            )),
             "events": article.events.select_related("actor"),
-            "other_editors": [display_name(s.user) for s in others],
+            "other_editors": self._other_editors(request, article),
             "stage_label": stage_name(article.review_stage)
             if article.state == State.REVIEW
             else "",
             "heartbeat_seconds": max(settings.NEWSROOM_EDIT_SESSION_SECONDS // 3, 5),
-        }
+        }  # fmt: skip
+        if article.is_revision:
+            live = article.revision_of
+            context["live"] = live
+            if article.state != State.MERGED:
+                context["revision_rows"] = article_rows(live, article)
+        elif article.state == State.PUBLISHED:
+            revision = article.open_revision()
+            if revision is not None:
+                context["revision"] = revision
+                begun = revision.history.select_related("history_user").last()
+                context["revision_author"] = display_name(begun.history_user if begun else None)
+                context["revision_rows"] = article_rows(article, revision)
+        if article.state == State.REVIEW:
+            context.update(self._since_last_approval(article))
+        return context
+
+    @staticmethod
+    def _since_last_approval(article):
+        """What changed since the story entered its current stage (the previous stage's
+        approval, or its submission): the next reviewer sees it before approving."""
+        entered = (
+            article.events.filter(action__in=[Action.SUBMIT, Action.APPROVE], version__isnull=False)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if entered is None or entered.version == article.version:
+            return {}
+        record = record_at(article, entered.version)
+        if record is None:
+            return {}
+        return {"since_event": entered, "since_rows": field_rows(record, article)}
 
     def get_urls(self):
         def wrap(view):
@@ -334,48 +571,58 @@ class ArticleAdmin(admin.ModelAdmin):
         return article
 
     def workflow_view(self, request, pk):
+        """A workflow step without the form's edits (the form's own buttons post the edits
+        with the step: see response_change)."""
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
         article = self._article_for(request, pk)
         action = request.POST.get("action", "")
         comment = request.POST.get("comment", "")
+        seen = request.POST.get("loaded_version", "")
         try:
-            self._run(request, article, action, comment, request.POST.get("publish_at", ""))
+            self._run(
+                request, article, action, comment, request.POST.get("publish_at", ""),
+                seen_version=int(seen) if seen.isdigit() else None,
+            )  # fmt: skip
+        except workflow.StaleVersion as exc:
+            messages.error(
+                request,
+                format_html("《{}》：{}{}", article.title, str(exc),
+                            compare_link(exc.article, exc.seen)),
+            )  # fmt: skip
         except workflow.WorkflowError as exc:
             messages.error(request, f"《{article.title}》：{exc}")
         else:
             article.refresh_from_db()
             label = Action(action).label
             messages.success(
-                request, f"《{article.title}》：{label}，现为“{article.status_label}”。"
+                request, f"《{article.title}》：{label}，现为“{self.status(article)}”。"
             )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
 
     @staticmethod
-    def _run(request, article, action, comment, publish_at=""):
+    def _run(request, article, action, comment, publish_at="", seen_version=None):
         user = request.user
+        comment = comment.replace("\x00", "")
+        at = parse_publish_at(publish_at)
+        seen = {"seen_version": seen_version}
         match action:
             case Action.SUBMIT:
                 workflow.article_submit(article=article, by=user, comment=comment)
             case Action.APPROVE:
-                workflow.article_approve(article=article, by=user, comment=comment)
+                workflow.article_approve(article=article, by=user, comment=comment, at=at, **seen)
             case Action.RETURN:
                 workflow.article_return(article=article, by=user, comment=comment)
             case Action.PUBLISH:
-                at = None
-                if publish_at:
-                    at = parse_datetime(publish_at)
-                    if at is None:
-                        raise workflow.WorkflowError("发布时间格式不对，应为 YYYY-MM-DD HH:MM。")
-                    if timezone.is_naive(at):
-                        at = timezone.make_aware(at)
-                workflow.article_publish(article=article, by=user, at=at, comment=comment)
+                workflow.article_publish(article=article, by=user, at=at, comment=comment, **seen)
             case Action.WITHDRAW:
                 workflow.article_withdraw(article=article, by=user, reason=comment)
             case Action.RESTORE:
                 workflow.article_restore(article=article, by=user, comment=comment)
             case Action.CORRECT:
                 workflow.article_correct(article=article, by=user, text=comment)
+            case Action.DISCARD:
+                workflow.article_discard_revision(article=article, by=user, comment=comment)
             case _:
                 raise workflow.WorkflowError("未知的操作。")
 
@@ -417,15 +664,18 @@ class ArticleAdmin(admin.ModelAdmin):
         article = self._article_for(request, pk)
         url = request.build_absolute_uri(share_url(article))
         hours = settings.NEWSROOM_PREVIEW_HOURS
-        messages.success(request, f"预览链接（{hours} 小时内有效，稿件修改或撤稿后失效）：{url}")
+        messages.success(
+            request,
+            f"预览链接（{hours} 小时内有效，随稿件审核显示最新内容，发布或撤稿后失效）：{url}",
+        )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
 
     def heartbeat_view(self, request, pk):
         if request.method != "POST":
             return JsonResponse({"error": "POST only"}, status=405)
         article = self._article_for(request, pk)
-        context = self._workflow_context(request, article)
-        return JsonResponse({"others": context["other_editors"]})
+        self._touch_edit_session(request, article)
+        return JsonResponse({"others": self._other_editors(request, article)})
 
     # -- History: versions, compare, revert --------------------------------------------------
 
@@ -437,9 +687,10 @@ class ArticleAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "title": f"历史版本：{article.title}",
             "article": article,
-            "records": records,
+            "records": [(record, display_name(record.history_user)) for record in records],
             "can_revert": self.has_change_permission(request, article),
-        }
+            "reverts_to_revision": article.state == State.PUBLISHED,
+        }  # fmt: skip
         return TemplateResponse(request, "admin/articles/article/versions.html", context)
 
     def compare_view(self, request, pk):
@@ -454,19 +705,6 @@ class ArticleAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:articles_article_versions", args=[pk]))
         if old.history_date > new.history_date:
             old, new = new, old
-        rows = []
-        for field in [*workflow.CONTENT_FIELDS, "state", "review_stage", "publish_at", "slug"]:
-            name = field.removesuffix("_id")
-            before, after = getattr(old, field), getattr(new, field)
-            if before == after:
-                continue
-            label = Article._meta.get_field(name).verbose_name
-            if field == "body":
-                lines = difflib.ndiff(str(before).splitlines(), str(after).splitlines())
-                diff = [line for line in lines if not line.startswith("?")]
-            else:
-                diff = [f"- {before}", f"+ {after}"]
-            rows.append((label, diff))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -474,8 +712,11 @@ class ArticleAdmin(admin.ModelAdmin):
             "article": article,
             "old": old,
             "new": new,
-            "rows": rows,
-        }
+            "old_user": display_name(old.history_user),
+            "new_user": display_name(new.history_user),
+            "rows": field_rows(old, new, [*workflow.CONTENT_FIELDS, "state", "review_stage",
+                                          "publish_at", "slug"]),
+        }  # fmt: skip
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
     def revert_view(self, request, pk, history_id):
@@ -484,21 +725,54 @@ class ArticleAdmin(admin.ModelAdmin):
         article = self._article_for(request, pk, change=True)
         record = get_object_or_404(article.history, history_id=history_id)
         try:
-            workflow.article_revert(article=article, by=request.user, record=record)
+            event = workflow.article_revert(article=article, by=request.user, record=record)
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
+            return HttpResponseRedirect(_article_change_url(article))
+        when = timezone.localtime(record.history_date)
+        if event.article_id != article.pk:
+            messages.success(
+                request,
+                f"{when:%Y-%m-%d %H:%M:%S} 的版本已放入修改稿 #{event.article_id}；"
+                "读者仍看到已发布的版本，修改稿签发后才会替换它。",
+            )
         else:
-            when = timezone.localtime(record.history_date)
             messages.success(request, f"已恢复到 {when:%Y-%m-%d %H:%M:%S} 的版本。")
-        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[event.article_id])
+        )
 
 
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
+    """Photos are part of their story: a user sees the photos of the stories they may see,
+    and changes them only where they may change the story directly. A published story's
+    photos are changed in its revision (修改稿), from the story's own page."""
+
     list_display = ["__str__", "article", "credit", "position"]
     search_fields = ["caption", "credit", "article__title"]
     autocomplete_fields = ["article"]
     list_select_related = ["article"]
+
+    def get_queryset(self, request):
+        return visible_photos(request.user, super().get_queryset(request))
+
+    def _may_change(self, request, obj):
+        if obj is None:
+            return True
+        return photo_target_articles(request.user).filter(pk=obj.article_id).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            # The choices are also what a posted id is checked against.
+            kwargs["queryset"] = photo_target_articles(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Correction)
@@ -509,6 +783,10 @@ class CorrectionAdmin(admin.ModelAdmin):
     search_fields = ["text", "article__title"]
     list_select_related = ["article", "created_by"]
     readonly_fields = ["article", "text", "created_at", "created_by"]
+
+    def get_queryset(self, request):
+        stories = visible_articles(request.user).values("pk")
+        return super().get_queryset(request).filter(article__in=stories)
 
     def has_add_permission(self, request):
         return False
@@ -521,7 +799,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 class WorkflowEventAdmin(admin.ModelAdmin):
     """The audit trail: who did what to which story, and when. Export as CSV."""
 
-    list_display = ["created_at", "actor", "action", "article", "from_state", "to_state", "comment"]
+    list_display = ["created_at", "who", "action", "article", "from_state", "to_state", "comment"]
     list_filter = ["action", "actor", "created_at"]
     search_fields = ["article__title", "comment"]
     list_select_related = ["actor", "article"]
@@ -537,6 +815,10 @@ class WorkflowEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="操作人", ordering="actor")
+    def who(self, obj):
+        return display_name(obj.actor)
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("articles.view_audit")

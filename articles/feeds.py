@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
-from agencies.models import Agency
-
 from .fragments import cached, live_ids
 from .models import Article, Section
+from .selectors import public_agencies
 
 FEED_SIZE = 30
 
@@ -104,7 +103,7 @@ class SectionFeed(SiteFeed):
 
 class AgencyFeed(SiteFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Agency, slug=slug)
+        return get_object_or_404(public_agencies(), slug=slug)
 
     def title(self, obj=None):
         return f"{obj.name} - {settings.NEWSROOM_SITE_NAME}"

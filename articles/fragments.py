@@ -166,6 +166,27 @@ def published_window(stories, need):
     return build
 
 
+def any_live(request, name, stories):
+    """Whether any of ``stories()`` (a queryset of published stories) is live now: decided
+    by the clock on every request from rows kept per generation (the newest live one and
+    those due before the rows are dropped), so a name's page opens the moment the first
+    story naming it goes live, and closes at the next request after its last is
+    withdrawn."""
+
+    def build(until):
+        published = stories()
+        now = timezone.now()
+        coming = published.filter(publish_at__gt=now, publish_at__lte=until)
+        newest = published.filter(publish_at__lte=now).order_by("-publish_at")
+        rows = [
+            *coming.values_list("publish_at", "pk"),
+            *newest.values_list("publish_at", "pk")[:1],
+        ]
+        return rows, True
+
+    return bool(live_rows(request, name, build))
+
+
 def live_ids(request, name, stories, need):
     """The ids of the first ``need`` live stories among ``stories()`` (a queryset of
     published stories), newest first, through ``live_rows``: while the generation holds,

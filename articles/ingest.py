@@ -29,8 +29,14 @@ from agencies.models import Agency, AgencyKind, Officer
 from .caching import one_bump
 from .models import Article, Photo, Section, State
 from .recognise import AgencyMention, find_mentions
+from .roles import system_user
 from .typography import HAN, normalize_punctuation
-from .workflow import article_publish_printed
+from .workflow import (
+    WorkflowError,
+    article_log_import,
+    article_publish_printed,
+    article_revise_from_import,
+)
 
 HEADING_RE = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
 NAME = r"[\u4e00-\u9fff·]{2,8}"
@@ -249,6 +255,8 @@ def parse_page(text):
 class ImportReport:
     created: list[Article] = field(default_factory=list)
     updated: list[Article] = field(default_factory=list)
+    unchanged: list[Article] = field(default_factory=list)
+    revised: list[Article] = field(default_factory=list)  # pending revisions of live stories
     new_agencies: list[Agency] = field(default_factory=list)
     new_officers: list[Officer] = field(default_factory=list)
 
@@ -365,6 +373,45 @@ def _page_time(date, hour):
     return datetime.datetime.combine(date, datetime.time(hour), tzinfo=tz)
 
 
+def _names_in(story, directory):
+    """The agencies and officers ``story`` names, found or created (unverified)."""
+    mentions = find_mentions(story.text)
+    resolved, agencies = {}, []
+    for mention in mentions.agencies:
+        agency = directory.resolve_agency(mention, agencies, resolved)
+        resolved[id(mention)] = agency
+        if agency not in agencies:
+            agencies.append(agency)
+    officers = []
+    for mention in mentions.officers:
+        agency = resolved.get(id(mention.agency)) if mention.agency else None
+        officer = directory.resolve_officer(mention, agency)
+        if officer not in officers:
+            officers.append(officer)
+    return agencies, officers
+
+
+def _write_names_and_photos(article, story, directory):
+    agencies, officers = _names_in(story, directory)
+    article.agencies.set(agencies)
+    article.officers.set(officers)
+    existing = list(article.photos.order_by("position", "pk"))
+    for index, photo in enumerate(story.photos):
+        record = existing[index] if index < len(existing) else Photo(article=article)
+        record.caption = photo.caption
+        record.credit = photo.credit
+        record.position = index
+        record.full_clean()
+        record.save()
+    for extra in existing[len(story.photos) :]:
+        if not extra.image:
+            extra.delete()
+
+
+def _label(article):
+    return f"#{article.pk}《{article.title}》（{article.status_label}）"
+
+
 @transaction.atomic
 @one_bump()  # the generation is bumped once, last (see caching.one_bump)
 def import_page(
@@ -373,15 +420,30 @@ def import_page(
     source,
     section,
     date=None,
+    page=1,
     publish=False,
     sections_by_position=None,
+    by=None,
+    as_pending=False,
 ):
     """Import (or re-import) a page document; returns an `ImportReport`.
 
-    ``source`` names the document: re-importing the same source updates its stories (matched
-    by their position on the page) instead of adding new ones. ``date`` is the page's date:
-    the stories are dated 06:00 that morning, and published then with ``publish``.
-    ``sections_by_position`` maps a story's position on the page (1-based) to a section slug.
+    A page is the edition ``date`` (today when not given) and its number ``page``; each
+    story is its position on the page. ``source`` (the file name) is only recorded.
+    Importing a page again:
+
+    - a story whose text is the same is left alone (a re-import of an unchanged page
+      writes nothing);
+    - a draft nobody has touched since it was imported takes the new text;
+    - a story an editor has changed, moved through review or published, or that is
+      published, is never overwritten: the import is refused and lists them, or, with
+      ``as_pending``, the new text of each published one becomes a revision (修改稿) in
+      review at NEWSROOM_REVISION_STAGE, and the live text stays until it is published.
+
+    ``by`` is the importing user (the system account, roles.system_user, when None): the
+    history and events carry it. The stories are dated 06:00 on ``date`` (now without
+    it), and published then with ``publish``. ``sections_by_position`` maps a story's
+    position on the page (1-based) to a section slug.
     """
     parsed = parse_page(text)
     sections = {}
@@ -394,58 +456,78 @@ def import_page(
     for position in sections_by_position or {}:
         if not 1 <= position <= len(parsed):
             raise PageImportError(f"版面上没有第 {position} 篇稿件（共 {len(parsed)} 篇）。")
+    if not isinstance(page, int) or page < 1:
+        raise PageImportError("版次必须是正整数。")
 
+    by = by or system_user()
     now = _page_time(date, 6) if date else timezone.now()
+    edition = date or timezone.localdate()
+    where = f"{edition:%Y-%m-%d} 第 {page} 版（{source}）"
     report = ImportReport()
     directory = _Directory(report)
+    refused = []
     for position, story in enumerate(parsed, start=1):
-        article = Article.objects.filter(source_document=source, source_position=position).first()
+        content = {
+            "title": story.title,
+            "subtitle": story.subtitle,
+            "byline": story.byline,
+            "body": story.body,
+            "summary": story.summary,
+            "section": sections[(sections_by_position or {}).get(position, section)],
+        }
+        article = Article.objects.filter(
+            edition=edition, page=page, source_position=position, revision_of__isnull=True
+        ).first()
+        if article is not None:
+            if all(getattr(article, name) == value for name, value in content.items()):
+                report.unchanged.append(article)
+                continue
+            touched = article.source_version != article.version
+            if touched or article.state != State.DRAFT:
+                if as_pending and article.state == State.PUBLISHED:
+                    fields = {**content, "section_id": content.pop("section").pk}
+                    try:
+                        revision = article_revise_from_import(
+                            article=article, by=by, content=fields, comment=f"版面重新导入：{where}"
+                        )
+                    except WorkflowError as exc:
+                        refused.append(f"{_label(article)}：{exc}")
+                        continue
+                    _write_names_and_photos(revision, story, directory)
+                    report.revised.append(revision)
+                else:
+                    refused.append(_label(article))
+                continue
         created = article is None
         if created:
             article = Article(
-                source_document=source,
+                edition=edition,
+                page=page,
                 source_position=position,
                 created_at=now,
                 updated_at=now,
                 featured=position == 1,  # the page's lead story (头条)
             )
-        article.title = story.title
-        article.subtitle = story.subtitle
-        article.byline = story.byline
-        article.body = story.body
-        article.summary = story.summary
-        article.section = sections[(sections_by_position or {}).get(position, section)]
+        article.source_document = source
+        for name, value in content.items():
+            setattr(article, name, value)
         article.full_clean(exclude=["slug", "tags"])
+        article._history_user = by
+        article._change_reason = f"版面导入：{where}" if created else f"版面重新导入：{where}"
         article.save(keep_timestamps=created or date is not None)
+        article_log_import(article=article, by=by, comment=article._change_reason)
         if publish and article.state == State.DRAFT:
-            article_publish_printed(article=article, at=now)
+            article_publish_printed(article=article, at=now, by=by)
+        _write_names_and_photos(article, story, directory)
+        # What "untouched since the import" is compared against (no save: no new version).
+        Article.objects.filter(pk=article.pk).update(source_version=article.version)
+        article.source_version = article.version
         (report.created if created else report.updated).append(article)
-
-        mentions = find_mentions(story.text)
-        resolved, agencies = {}, []
-        for mention in mentions.agencies:
-            agency = directory.resolve_agency(mention, agencies, resolved)
-            resolved[id(mention)] = agency
-            if agency not in agencies:
-                agencies.append(agency)
-        officers = []
-        for mention in mentions.officers:
-            agency = resolved.get(id(mention.agency)) if mention.agency else None
-            officer = directory.resolve_officer(mention, agency)
-            if officer not in officers:
-                officers.append(officer)
-        article.agencies.set(agencies)
-        article.officers.set(officers)
-
-        existing = list(article.photos.order_by("position", "pk"))
-        for index, photo in enumerate(story.photos):
-            record = existing[index] if index < len(existing) else Photo(article=article)
-            record.caption = photo.caption
-            record.credit = photo.credit
-            record.position = index
-            record.full_clean()
-            record.save()
-        for extra in existing[len(story.photos) :]:
-            if not extra.image:
-                extra.delete()
+    if refused:
+        raise PageImportError(
+            f"{where} 的以下稿件导入后已被编辑修改或已经发布，重新导入会覆盖它们，"
+            "因此没有导入任何内容："
+            + "；".join(refused)
+            + "。如需把新文字作为待签发的修改稿送审，请加 --pending。"
+        )
     return report

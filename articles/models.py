@@ -79,6 +79,12 @@ class State(models.TextChoices):
     REVIEW = "review", "审核中"
     PUBLISHED = "published", "已发布"
     WITHDRAWN = "withdrawn", "已撤稿"
+    # A pending revision (修改稿) whose text has been published into its live story.
+    MERGED = "merged", "已签发并入原稿"
+
+
+# A revision of a live story is open (being written or reviewed) in these states.
+OPEN_STATES = [State.DRAFT, State.REVIEW]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -160,12 +166,31 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="articles",
     )
+    # A pending revision (修改稿) of a published story: its own row, written and reviewed like
+    # any draft while readers keep the live text; publishing it copies its text into the
+    # live story (articles.workflow). None for every story readers can see.
+    revision_of = models.ForeignKey(
+        "self",
+        verbose_name="修改稿的原稿",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+    )
+    # Where an imported story was printed: the edition (date), page and position on the page
+    # are its identity; the file name is only a record of where it came from.
     source_document = models.CharField(
         "来源版面", max_length=200, blank=True, editable=False, help_text="导入时的版面文件名。"
     )
+    edition = models.DateField("版面日期", null=True, blank=True, editable=False)
+    page = models.PositiveSmallIntegerField("版次", null=True, blank=True, editable=False)
     source_position = models.PositiveSmallIntegerField(
         "版面序号", null=True, blank=True, editable=False
     )
+    # The version the importer left the story at: any other version means someone touched
+    # it since, and a re-import must not overwrite it.
+    source_version = models.PositiveIntegerField("导入时版本", null=True, editable=False)
     # Derived from the text at save (articles.search); never serialised: fixtures and
     # backups rebuild it.
     search_vector = SearchIndexField(null=True, editable=False, serialize=False)
@@ -213,10 +238,15 @@ class Article(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["source_document", "source_position"],
-                condition=~models.Q(source_document=""),
-                name="article_unique_source_position",
-            )
+                fields=["edition", "page", "source_position"],
+                condition=models.Q(edition__isnull=False, revision_of__isnull=True),
+                name="article_unique_printed_position",
+            ),
+            models.UniqueConstraint(
+                fields=["revision_of"],
+                condition=models.Q(revision_of__isnull=False, state__in=OPEN_STATES),
+                name="article_one_open_revision",
+            ),
         ]
 
     def __str__(self):
@@ -240,7 +270,19 @@ class Article(models.Model):
 
     @property
     def status_label(self):
-        return "定时发布" if self.is_scheduled else self.get_state_display()
+        if self.is_scheduled:
+            return "定时发布"
+        if self.revision_of_id and self.state == State.WITHDRAWN:
+            return "已放弃"
+        return self.get_state_display()
+
+    @property
+    def is_revision(self):
+        return self.revision_of_id is not None
+
+    def open_revision(self):
+        """The pending revision of this live story being written or reviewed, if any."""
+        return self.revisions.filter(state__in=OPEN_STATES).first()
 
     def clean(self):
         if self.state == State.PUBLISHED and not self.publish_at:
@@ -335,6 +377,10 @@ class Action(models.TextChoices):
     RESTORE = "restore", "恢复"
     CORRECT = "correct", "更正"
     REVERT = "revert", "恢复历史版本"
+    IMPORT = "import", "版面导入"
+    REVISE = "revise", "建立修改稿"
+    PUBLISH_REVISION = "publish_revision", "签发修改稿"
+    DISCARD = "discard", "放弃修改稿"
 
 
 class WorkflowEvent(models.Model):
@@ -356,6 +402,9 @@ class WorkflowEvent(models.Model):
     stage = models.PositiveSmallIntegerField("审核阶段", default=0)
     comment = models.TextField("意见", blank=True)
     publish_at = models.DateTimeField("发布时间", null=True, blank=True)
+    # The article's version once the step was taken: what a reviewer approved, and where
+    # the next reviewer's "changed since" starts.
+    version = models.PositiveIntegerField("稿件版本", null=True, blank=True)
     created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
 
     class Meta:
@@ -366,6 +415,24 @@ class WorkflowEvent(models.Model):
 
     def __str__(self):
         return f"{self.article}：{self.get_action_display()}"
+
+    @property
+    def actor_name(self):
+        return display_name(self.actor)
+
+    @property
+    def stage_label(self):
+        from .roles import stage_name
+
+        return stage_name(self.stage) if self.stage else ""
+
+
+def display_name(user):
+    """A person as the newsroom writes them: 李哲, not "哲 李"; the system for no one."""
+    if user is None:
+        return "系统"
+    full = f"{user.last_name}{user.first_name}".strip()
+    return full or user.get_username()
 
 
 class EditSession(models.Model):

@@ -1,9 +1,10 @@
 """Previews: staff see any state with the public template; a signed, expiring link lets
 someone without an account read a story before it is published.
 
-A shared link names the article and the version it was made for. It stops working when it
-expires (NEWSROOM_PREVIEW_HOURS), when the story changes (ask for a new link: the reader
-never sees text nobody shared), and when the story is withdrawn.
+A shared link names the article and the version it was made for. It follows the story
+through review, showing its current text (and saying so when that changed since the link
+was made), until the story is published (the link then leads to the public page),
+withdrawn or discarded, or the link expires (NEWSROOM_PREVIEW_HOURS).
 """
 
 from django.conf import settings
@@ -24,19 +25,35 @@ def share_url(article):
 
 
 def article_for_token(token):
-    """The article a shared link shows, or None when the link is bad, old or outdated."""
+    """``(article, made_at_version, reason)`` for a shared link: the article while the
+    link shows it, else None and why (in Chinese)."""
     try:
         data = signing.loads(token, salt=SALT, max_age=settings.NEWSROOM_PREVIEW_HOURS * 3600)
-    except signing.BadSignature:  # also SignatureExpired
-        return None
+    except signing.SignatureExpired:
+        return None, None, "此预览链接已过期。"
+    except signing.BadSignature:
+        return None, None, "此预览链接无效。"
     article = (
         Article.objects.select_related("section")
         .prefetch_related("photos", "corrections", "agencies", "officers__agency", "tags")
-        .filter(pk=data.get("a"), version=data.get("v"))
-        .exclude(state=State.WITHDRAWN)
+        .filter(pk=data.get("a"))
         .first()
     )
-    return article
+    if article is None or article.state == State.WITHDRAWN:
+        return None, None, "稿件已撤下或已放弃。"
+    if article.state in (State.PUBLISHED, State.MERGED):
+        return article, data.get("v"), "稿件已经签发。"
+    return article, data.get("v"), ""
+
+
+def changed_since(article, version):
+    """The names of the fields of ``article`` whose text changed since its ``version``."""
+    from .diff import field_rows, record_at
+
+    if version is None or version == article.version:
+        return []
+    record = record_at(article, version)
+    return [label for label, _lines in field_rows(record, article)] if record else []
 
 
 def preview_response(request, article, *, banner):

@@ -36,6 +36,23 @@ _CHIEF = [
 
 ROLES = {REPORTER: _REPORTER, EDITOR: _EDITOR, DIRECTOR: _DIRECTOR, CHIEF: _CHIEF}
 
+# The named account that system steps (page imports) are recorded under: it cannot log in.
+SYSTEM_USERNAME = "importer"
+SYSTEM_NAME = "版面导入"
+
+
+def system_user():
+    """The account page imports write their history and events as (created when missing)."""
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"first_name": SYSTEM_NAME, "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
 
 def ensure_roles(**kwargs):
     """Create the four groups with exactly their permissions."""
@@ -52,6 +69,7 @@ def ensure_roles(**kwargs):
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
         group.permissions.set(permissions)
+    system_user()
 
 
 def stage_count():
@@ -66,6 +84,11 @@ def stage_permission(stage):
     if stage == 1:
         return "articles.review_first"
     return "articles.review_second"
+
+
+def revision_stage():
+    """The stage a pending revision of a live story starts review at."""
+    return min(settings.NEWSROOM_REVISION_STAGE, stage_count())
 
 
 def stage_name(stage):

@@ -14,11 +14,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from agencies.models import Agency, Officer
-
 from .caching import generation
 from .fragments import FRAGMENT_SECONDS, cached, live_rows
-from .models import Article, Section, Tag
+from .models import Article, Section
+from .selectors import public_agencies, public_officers, public_tags
 
 fragment_cache = caches["fragments"]
 
@@ -93,16 +92,25 @@ class ArticleSitemap(Sitemap):
         return self.summary[1]
 
 
-DIRECTORY_MODELS = [Section, Agency, Officer, Tag]
+# What each directory sitemap lists: sections, and the names readers may see (an officer,
+# tag or agency found in copy only once a live story names it).
+DIRECTORY = {
+    "sections": Section.objects.all,
+    "agencies": public_agencies,
+    "officers": public_officers,
+    "tags": public_tags,
+}
 
 
 def directory_counts(request):
-    """Rows of the sitemap's small tables, counted once per content generation (they only
-    change by a save), instead of four COUNT queries on every sitemap index."""
+    """Rows of the sitemap's small tables, counted once per content generation, instead of
+    four COUNT queries on every sitemap index. Only a save makes a name private again
+    (which moves the generation on); a story going live by the clock may add one, which
+    shows within FRAGMENT_SECONDS."""
     key = f"newsroom:sitemap-counts:{generation(request)}"
     counts = fragment_cache.get(key)
     if counts is None:
-        counts = {model._meta.label: model.objects.count() for model in DIRECTORY_MODELS}
+        counts = {name: rows().count() for name, rows in DIRECTORY.items()}
         fragment_cache.set(key, counts, timeout=FRAGMENT_SECONDS)
     return counts
 
@@ -110,12 +118,12 @@ def directory_counts(request):
 class PlainSitemap(Sitemap):
     changefreq = "daily"
 
-    def __init__(self, model, count):
-        self.model = model
+    def __init__(self, rows, count):
+        self.rows = rows
         self.count = count
 
     def items(self):
-        return self.model.objects.order_by("pk")
+        return self.rows().order_by("pk")
 
     @cached_property
     def paginator(self):
@@ -128,13 +136,8 @@ def sitemaps_for(request):
     counts = directory_counts(request)
     return {
         "articles": ArticleSitemap(request),
-        **{
-            name: PlainSitemap(model, counts[model._meta.label])
-            for name, model in [
-                ("sections", Section), ("agencies", Agency), ("officers", Officer), ("tags", Tag),
-            ]
-        },
-    }  # fmt: skip
+        **{name: PlainSitemap(rows, counts[name]) for name, rows in DIRECTORY.items()},
+    }
 
 
 def sitemap_index(request):

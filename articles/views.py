@@ -17,6 +17,7 @@ from . import search as search_engine
 from .caching import public_page
 from .context_processors import sections as all_sections
 from .fragments import (
+    any_live,
     cached,
     live_choice,
     live_rows,
@@ -29,7 +30,7 @@ from .fragments import (
 )
 from .models import Article, Tag
 from .pagination import MAX_PAGES, BoundedPaginator, NextPagePaginator
-from .preview import article_for_token, preview_response
+from .preview import article_for_token, changed_since, preview_response
 
 PAGE_SIZE = 20
 PER_SECTION_ON_HOME = 5
@@ -179,8 +180,8 @@ class TagView(StoryListMixin, ListView):
         self.tag = cached(
             self.request, f"tag:{slug}", lambda: Tag.objects.filter(slug=slug).first()
         )
-        if self.tag is None:
-            raise Http404("没有这个标签。")
+        if self.tag is None or not any_live(self.request, f"tag-named:{slug}", self.stories):
+            raise Http404("没有这个标签。")  # a tag goes public with its first live story
         return super().get_queryset()
 
     def stories(self):
@@ -230,14 +231,23 @@ def article_detail(request, pk, slug):
 
 
 def shared_preview(request, token):
-    """A draft shared by a signed link: no account needed, never cached or indexed."""
-    article = article_for_token(token)
-    if article is None:
-        response = render(request, "articles/preview_expired.html", status=410)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Cache-Control"] = "no-store"
-        return response
-    return preview_response(request, article, banner="预览稿（尚未发布，请勿转发）")
+    """A story shared by a signed link before publication: no account needed, never cached
+    or indexed. Once published, the link leads to the public page when it is live."""
+    article, made_at, reason = article_for_token(token)
+    if article is not None and not reason:
+        banner = "预览稿（尚未发布，请勿转发）"
+        changed = changed_since(article, made_at)
+        if changed:
+            banner += f"。此链接生成后，稿件的{'、'.join(changed)}有修改，此页为最新内容"
+        return preview_response(request, article, banner=banner)
+    live = article.revision_of if article is not None and article.is_revision else article
+    if live is not None and live.is_live:
+        response = redirect(live.get_absolute_url())
+    else:
+        response = render(request, "articles/preview_expired.html", {"reason": reason}, status=410)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def robots_txt(request):

@@ -1,7 +1,7 @@
 """The editorial workflow: the only code that changes an article's state.
 
     草稿 draft ──submit──▶ 审核中 review (stage 1 … N: 初审, 复审, 终审)
-      ▲                    │ approve: next stage; at the last, publish (or schedule)
+      ▲                    │ approve: next stage; at the last, publish now or at a time
       └──────return────────┤ return: back to draft, with a comment
                            ▼
                   已发布 published (定时发布 while publish_at is in the future)
@@ -9,9 +9,17 @@
                            ▼
                   已撤稿 withdrawn ──restore──▶ draft
 
+Live copy changes only by publishing. An edit to a published story is a pending revision
+(修改稿): a row of its own (``revision_of`` the live story), written and reviewed like a
+draft, entering review at NEWSROOM_REVISION_STAGE (终审 by default), while readers keep the
+live text. Publishing the revision copies its text, links and photos into the live story
+(same id, URL and dates) and closes it as 已签发并入原稿; discarding it closes it as 已放弃.
+
 Every transition checks the actor's permission, refuses an invalid move with a message in
 Chinese (`WorkflowError`), runs in one transaction on a locked row, bumps the article's
-version and writes a `WorkflowEvent`. A refused transition changes nothing.
+version and writes a `WorkflowEvent`. A transition is taken from the state the actor saw:
+if someone else moved the story first, or (given ``seen_version``) changed its text since
+the actor opened it, it is refused. A refused transition changes nothing.
 """
 
 import datetime
@@ -23,12 +31,41 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Action, Article, Correction, State, WorkflowEvent
-from .roles import stage_count, stage_name, stage_permission
+from .caching import one_bump
+from .models import (
+    OPEN_STATES,
+    Action,
+    Article,
+    Correction,
+    Photo,
+    State,
+    WorkflowEvent,
+    display_name,
+)  # fmt: skip
+from .roles import revision_stage, stage_count, stage_name, stage_permission
+
+# A time typed into the form for "now" may be up to a minute old when it arrives: within
+# this it means now; further in the past it is refused (never a silent backdate).
+PAST_GRACE = datetime.timedelta(seconds=60)
+
+# What a reader reads and an editor writes; what revert brings back, compare shows first and
+# publishing a revision copies into its live story.
+CONTENT_FIELDS = [
+    "kicker", "title", "subtitle", "summary", "body", "byline", "section_id", "featured",
+]  # fmt: skip
 
 
 class WorkflowError(Exception):
     """A transition that may not happen; the message says why, in Chinese."""
+
+
+class StaleVersion(WorkflowError):
+    """The story changed after the actor opened it: they would approve text they never saw.
+    ``seen`` and ``current`` are the two versions, for showing the difference."""
+
+    def __init__(self, message, *, article, seen, current):
+        super().__init__(message)
+        self.article, self.seen, self.current = article, seen, current
 
 
 def _is_own(article, user):
@@ -39,6 +76,27 @@ def _may_edit(article, user):
     return user.has_perm("articles.edit_any_article") or (
         _is_own(article, user) and user.has_perm("articles.change_article")
     )
+
+
+def may_change(article, user):
+    """Whether ``user`` may edit ``article``'s text now. Editors and above edit any story
+    (a published one through its revision); a reporter edits their own while it is a
+    draft. A closed revision (published into its story, or discarded) is a record."""
+    if article.is_revision and article.state not in OPEN_STATES:
+        return False
+    if user.has_perm("articles.edit_any_article"):
+        return True
+    return (
+        _is_own(article, user)
+        and user.has_perm("articles.change_article")
+        and article.state == State.DRAFT
+    )
+
+
+def _stage_label(article):
+    if article.state == State.REVIEW:
+        return f"{article.status_label}·{stage_name(article.review_stage)}"
+    return article.status_label
 
 
 # -- Checks: each raises WorkflowError, or returns when the move is allowed ------------------
@@ -85,7 +143,7 @@ def check_withdraw(article, user):
 
 
 def check_restore(article, user):
-    if article.state != State.WITHDRAWN:
+    if article.state != State.WITHDRAWN or article.is_revision:
         raise WorkflowError(f"只有已撤稿的稿件可以恢复，此稿件状态为“{article.status_label}”。")
     if not user.has_perm("articles.withdraw_article"):
         raise WorkflowError("只有总编辑可以恢复撤下的稿件。")
@@ -98,6 +156,21 @@ def check_correct(article, user):
         raise WorkflowError("您没有发布更正的权限。")
 
 
+def check_revise(article, user):
+    """Whether ``user`` may write a pending revision of the published story ``article``."""
+    if article.state != State.PUBLISHED or article.is_revision:
+        raise WorkflowError("只有已发布（或定时发布）的稿件需要建立修改稿。")
+    if not user.has_perm("articles.edit_any_article"):
+        raise WorkflowError("您没有修改已发布稿件的权限。")
+
+
+def check_discard(article, user):
+    if not article.is_revision or article.state not in OPEN_STATES:
+        raise WorkflowError("只有未签发的修改稿可以放弃。")
+    if not (_is_own(article, user) or user.has_perm("articles.edit_any_article")):
+        raise WorkflowError("您没有放弃此修改稿的权限。")
+
+
 CHECKS = {
     Action.SUBMIT: check_submit,
     Action.APPROVE: check_approve,
@@ -106,7 +179,53 @@ CHECKS = {
     Action.WITHDRAW: check_withdraw,
     Action.RESTORE: check_restore,
     Action.CORRECT: check_correct,
+    Action.DISCARD: check_discard,
 }
+
+
+# Steps that need a comment, reason or text, and what to say without one.
+NEEDS_COMMENT = {
+    Action.RETURN: "退回稿件必须填写退回意见。",
+    Action.WITHDRAW: "撤稿必须填写原因。",
+    Action.CORRECT: "更正内容不能为空。",
+}
+
+
+def _publish_time(at, article):
+    """``at`` (None: now) as the time to publish ``article``, or a WorkflowError: a time in
+    the past is refused (within PAST_GRACE it means now), and a revision is published at
+    once or not at all."""
+    now = timezone.now()
+    at = at or now
+    if not isinstance(at, datetime.datetime) or timezone.is_naive(at):
+        raise WorkflowError("发布时间无效。")
+    if at < now - PAST_GRACE:
+        when = timezone.localtime(at)
+        raise WorkflowError(
+            f"定时发布时间 {when:%Y-%m-%d %H:%M} 已经过去。请填写将来的时间，或留空立即签发。"
+        )
+    at = max(at, now)
+    if article.is_revision and at > now:
+        raise WorkflowError("修改稿签发后立即替换已发布的内容，不能定时发布。")
+    return at
+
+
+def check(action, *, article, by, comment="", at=None):
+    """Raise WorkflowError if ``by`` may not take ``action`` on ``article`` with this
+    comment and time, exactly as the transition would; change nothing. For forms that
+    save an editor's text and take a step together: checked before the text is saved."""
+    if action not in CHECKS:
+        raise WorkflowError("未知的操作。")
+    CHECKS[action](article, by)
+    if action in NEEDS_COMMENT and not comment.strip():
+        raise WorkflowError(NEEDS_COMMENT[action])
+    final = article.state == State.REVIEW and article.review_stage == stage_count()
+    if at is not None:
+        if action not in (Action.APPROVE, Action.PUBLISH) or (
+            action == Action.APPROVE and not final
+        ):
+            raise WorkflowError("只有终审通过或签发时可以定时发布；请清空定时发布时间。")
+        _publish_time(at, article)
 
 
 def available_actions(article, user):
@@ -117,6 +236,8 @@ def available_actions(article, user):
             check(article, user)
         except WorkflowError:
             continue
+        if action == Action.PUBLISH and article.is_revision:
+            continue  # a revision is published by approving its last stage
         allowed.append(action)
     return allowed
 
@@ -124,11 +245,53 @@ def available_actions(article, user):
 # -- Transitions ---------------------------------------------------------------------------
 
 
-def _transition(action, *, article, by, to_state, stage, comment="", publish_at=None):
+def _lock(article, *, seen_version=None, action=None):
+    """The article's row, locked, as it is now; refused when it is no longer in the state
+    the caller saw (someone else moved it first: a double click, two reviewers at once), or
+    when its text changed since ``seen_version``."""
+    fresh = Article.objects.select_for_update().get(pk=article.pk)
+    if (fresh.state, fresh.review_stage) != (article.state, article.review_stage):
+        raise WorkflowError(
+            f"此稿件刚刚已被他人处理，现为“{_stage_label(fresh)}”，您的操作没有执行。"
+        )
+    if seen_version is not None and fresh.version != seen_version:
+        last = fresh.history.select_related("history_user").first()
+        who = display_name(last.history_user) if last else "他人"
+        when = timezone.localtime(fresh.updated_at)
+        label = Action(action).label if action else "操作"
+        raise StaleVersion(
+            f"您打开稿件后，{who} 于 {when:%Y-%m-%d %H:%M} 修改了稿件"
+            f"（第 {seen_version} 版 → 第 {fresh.version} 版），{label}没有执行。"
+            "请查看改动后再操作。",
+            article=fresh,
+            seen=seen_version,
+            current=fresh.version,
+        )
+    return fresh
+
+
+def _event(article, *, by, action, from_state, comment="", publish_at=None, created_at=None):
+    return WorkflowEvent.objects.create(
+        article=article,
+        actor=by,
+        action=action,
+        from_state=from_state,
+        to_state=article.state,
+        stage=article.review_stage,
+        comment=comment,
+        publish_at=publish_at,
+        version=article.version,
+        **({"created_at": created_at} if created_at else {}),
+    )
+
+
+def _transition(
+    action, *, article, by, to_state, stage, comment="", publish_at=None, seen_version=None
+):
     """Lock the row, re-check on fresh data, apply, log the event. Saving bumps the version,
     so an editor holding the story open is told it changed."""
     with transaction.atomic():
-        fresh = Article.objects.select_for_update().get(pk=article.pk)
+        fresh = _lock(article, seen_version=seen_version, action=action)
         CHECKS[Action.PUBLISH if action == Action.SCHEDULE else action](fresh, by)
         from_state = fresh.state
         fresh.state = to_state
@@ -141,16 +304,10 @@ def _transition(action, *, article, by, to_state, stage, comment="", publish_at=
         fresh._history_user = by
         fresh._change_reason = Action(action).label
         fresh.save()
-        event = WorkflowEvent.objects.create(
-            article=fresh,
-            actor=by,
-            action=action,
-            from_state=from_state,
-            to_state=to_state,
-            stage=stage,
-            comment=comment,
+        event = _event(
+            fresh, by=by, action=action, from_state=from_state, comment=comment,
             publish_at=publish_at,
-        )
+        )  # fmt: skip
     article.refresh_from_db()
     return event
 
@@ -176,9 +333,10 @@ def _notify_stage(article, stage):
     if not recipients:
         return
     name = stage_name(stage)
-    subject = f"【{name}】待审稿件：{article.title}"
+    kind = "修改稿" if article.is_revision else "稿件"
+    subject = f"【{name}】待审{kind}：{article.title}"
     body = (
-        f"稿件《{article.title}》已进入{name}，等待您审核。\n"
+        f"{kind}《{article.title}》已进入{name}，等待您审核。\n"
         f"栏目：{article.section}\n作者：{article.byline or '（未署名）'}\n"
     )
     # robust: a mail server that is down is logged, and never undoes or fails the transition.
@@ -186,18 +344,21 @@ def _notify_stage(article, stage):
 
 
 def article_submit(*, article, by, comment=""):
-    """Send a draft to the first review stage."""
+    """Send a draft to review: a new story to the first stage, a revision of a live story
+    to NEWSROOM_REVISION_STAGE."""
+    stage = revision_stage() if article.is_revision else 1
     event = _transition(
-        Action.SUBMIT, article=article, by=by, to_state=State.REVIEW, stage=1, comment=comment
+        Action.SUBMIT, article=article, by=by, to_state=State.REVIEW, stage=stage, comment=comment
     )
-    _notify_stage(article, 1)
+    _notify_stage(article, stage)
     return event
 
 
-def article_approve(*, article, by, comment=""):
-    """Pass the current stage: on to the next, or, at the last, publish now (to schedule
-    instead, the chief uses article_publish with a time)."""
-    check_approve(article, by)
+def article_approve(*, article, by, comment="", at=None, seen_version=None):
+    """Pass the current stage: on to the next, or, at the last, publish now, or at ``at``
+    when given (scheduled). ``seen_version`` is the version the reviewer was shown: an
+    approval of text that changed since is refused (StaleVersion)."""
+    check(Action.APPROVE, article=article, by=by, comment=comment, at=at)
     if article.review_stage < stage_count():
         stage = article.review_stage + 1
         event = _transition(
@@ -207,28 +368,30 @@ def article_approve(*, article, by, comment=""):
             to_state=State.REVIEW,
             stage=stage,
             comment=comment,
+            seen_version=seen_version,
         )
         _notify_stage(article, stage)
         return event
-    return article_publish(article=article, by=by, comment=comment)
+    return article_publish(
+        article=article, by=by, at=at, comment=comment, seen_version=seen_version
+    )
 
 
 def article_return(*, article, by, comment):
     """Send a story in review back to its author as a draft; the comment says why."""
-    if not comment.strip():
-        raise WorkflowError("退回稿件必须填写退回意见。")
+    check(Action.RETURN, article=article, by=by, comment=comment)
     return _transition(
         Action.RETURN, article=article, by=by, to_state=State.DRAFT, stage=0, comment=comment
     )
 
 
-def article_publish(*, article, by, at=None, comment=""):
-    """Publish now, or schedule for ``at`` (goes live by itself: no cron)."""
-    now = timezone.now()
-    at = at or now
-    if not isinstance(at, datetime.datetime) or timezone.is_naive(at):
-        raise WorkflowError("发布时间无效。")
-    action = Action.SCHEDULE if at > now else Action.PUBLISH
+def article_publish(*, article, by, at=None, comment="", seen_version=None):
+    """Publish now, or schedule for ``at`` (goes live by itself: no cron). A time in the
+    past is refused. A revision is published into its live story, at once."""
+    at = _publish_time(at, article)
+    if article.is_revision:
+        return _publish_revision(article=article, by=by, comment=comment, seen_version=seen_version)
+    action = Action.SCHEDULE if at > timezone.now() else Action.PUBLISH
     return _transition(
         action,
         article=article,
@@ -237,13 +400,13 @@ def article_publish(*, article, by, at=None, comment=""):
         stage=0,
         comment=comment,
         publish_at=at,
+        seen_version=seen_version,
     )
 
 
 def article_withdraw(*, article, by, reason):
     """Take a published story down; it stays in the archive with its history."""
-    if not reason.strip():
-        raise WorkflowError("撤稿必须填写原因。")
+    check(Action.WITHDRAW, article=article, by=by, comment=reason)
     return _transition(
         Action.WITHDRAW,
         article=article,
@@ -263,8 +426,7 @@ def article_restore(*, article, by, comment=""):
 
 def article_correct(*, article, by, text):
     """Add a correction, shown under the published story with its time."""
-    if not text.strip():
-        raise WorkflowError("更正内容不能为空。")
+    check(Action.CORRECT, article=article, by=by, comment=text)
     with transaction.atomic():
         event = _transition(
             Action.CORRECT,
@@ -280,7 +442,150 @@ def article_correct(*, article, by, text):
     return event
 
 
-def article_publish_printed(*, article, at):
+# -- Pending revisions of live stories -----------------------------------------------------
+
+
+def _copy_links(source, target):
+    target.agencies.set(source.agencies.all())
+    target.officers.set(source.officers.all())
+    target.tags.set(list(source.tags.all()))
+
+
+def article_start_revision(*, article, by):
+    """The open revision of the published story ``article``, begun now by ``by`` (a copy of
+    its text, links and photos) when there is none. The revision keeps the story's author:
+    whoever may sign the story may sign changes to it, and its writer may not. Returns
+    ``(revision, photos)``: ``photos`` maps each live photo's id to its copy in a new
+    revision (None for one that already existed)."""
+    check_revise(article, by)
+    with transaction.atomic(), one_bump():
+        live = Article.objects.select_for_update().get(pk=article.pk)
+        check_revise(live, by)
+        existing = live.open_revision()
+        if existing is not None:
+            return existing, None
+        revision = Article(
+            revision_of=live, author=live.author, state=State.DRAFT, slug=live.slug,
+            **{field: getattr(live, field) for field in CONTENT_FIELDS},
+        )  # fmt: skip
+        revision._history_user = by
+        revision._change_reason = f"修改稿：源自已发布稿件第 {live.version} 版"
+        revision.save()
+        _copy_links(live, revision)
+        photos = {}
+        for photo in live.photos.all():
+            photos[photo.pk] = Photo.objects.create(
+                article=revision, image=photo.image.name, caption=photo.caption,
+                credit=photo.credit, alt_text=photo.alt_text, position=photo.position,
+            )  # fmt: skip
+        _event(revision, by=by, action=Action.REVISE, from_state=State.DRAFT,
+               comment=f"源自已发布稿件 #{live.pk}")  # fmt: skip
+        _event(live, by=by, action=Action.REVISE, from_state=live.state,
+               comment=f"修改稿 #{revision.pk}")  # fmt: skip
+    return revision, photos
+
+
+def _changed_labels(live, revision):
+    labels = [
+        str(Article._meta.get_field(field.removesuffix("_id")).verbose_name)
+        for field in [*CONTENT_FIELDS, "slug"]
+        if getattr(live, field) != getattr(revision, field)
+    ]
+    for name in ("agencies", "officers", "tags"):
+        if {o.pk for o in getattr(live, name).all()} != {
+            o.pk for o in getattr(revision, name).all()
+        }:
+            labels.append(str(Article._meta.get_field(name).verbose_name))
+
+    def photo_key(photos):
+        return [(p.image.name, p.caption, p.credit, p.alt_text, p.position) for p in photos]
+
+    if photo_key(live.photos.order_by("position", "pk")) != photo_key(
+        revision.photos.order_by("position", "pk")
+    ):
+        labels.append("图片")
+    return labels
+
+
+def _publish_revision(*, article, by, comment="", seen_version=None):
+    """Publish a revision into its live story: its text, links and photos replace the live
+    ones under the same id, URL and dates; the revision is closed (已签发并入原稿)."""
+    with transaction.atomic(), one_bump():
+        revision = _lock(article, seen_version=seen_version, action=Action.PUBLISH_REVISION)
+        check_publish(revision, by)
+        live = Article.objects.select_for_update().get(pk=revision.revision_of_id)
+        changed = _changed_labels(live, revision)
+        for field in [*CONTENT_FIELDS, "slug"]:
+            setattr(live, field, getattr(revision, field))
+        _copy_links(revision, live)
+        live.photos.all().delete()  # the files stay: the revision's photos may share them
+        revision.photos.update(article=live)
+        summary = f"修改稿 #{revision.pk}：" + ("、".join(changed) if changed else "内容未变")
+        live._history_user = by
+        live._change_reason = f"签发{summary}"
+        live.save()  # re-renders the body and the search index (captions included)
+        _event(live, by=by, action=Action.PUBLISH_REVISION, from_state=live.state,
+               comment=f"{summary}{'；' + comment if comment else ''}")  # fmt: skip
+        from_state = revision.state
+        revision.state = State.MERGED
+        revision.review_stage = 0
+        revision._history_user = by
+        revision._change_reason = Action.PUBLISH_REVISION.label
+        revision.save()
+        event = _event(revision, by=by, action=Action.PUBLISH_REVISION, from_state=from_state,
+                       comment=comment)  # fmt: skip
+    article.refresh_from_db()
+    return event
+
+
+def article_discard_revision(*, article, by, comment=""):
+    """Close a revision without publishing it; the live story stays as it is."""
+    return _transition(
+        Action.DISCARD, article=article, by=by, to_state=State.WITHDRAWN, stage=0, comment=comment
+    )
+
+
+# -- History -------------------------------------------------------------------------------
+
+
+def article_revert(*, article, by, record):
+    """Bring back the content of an earlier version (a HistoricalArticle). The workflow
+    fields stay as they are: reverting never publishes or unpublishes anything. On a
+    published story the old content goes into its revision (begun when there is none), to
+    be published like any other change; returns the event, whose article is the one that
+    changed."""
+    if record.id != article.pk:
+        raise WorkflowError("该历史版本不属于此稿件。")
+    target = article
+    if article.state == State.PUBLISHED:
+        target, _photos = article_start_revision(article=article, by=by)
+    with transaction.atomic():
+        fresh = Article.objects.select_for_update().get(pk=target.pk)
+        if not _may_edit(fresh, by) or fresh.state == State.MERGED:
+            raise WorkflowError("您没有修改此稿件的权限。")
+        for field in CONTENT_FIELDS:
+            setattr(fresh, field, getattr(record, field))
+        fresh._history_user = by
+        when = timezone.localtime(record.history_date)
+        fresh._change_reason = f"恢复到 {when:%Y-%m-%d %H:%M:%S} 的版本"
+        fresh.save()
+        event = _event(fresh, by=by, action=Action.REVERT, from_state=fresh.state,
+                       comment=fresh._change_reason)  # fmt: skip
+    article.refresh_from_db()
+    return event
+
+
+# -- System steps (the page importer) ------------------------------------------------------
+
+
+def article_log_import(*, article, by, comment):
+    """Record that the importer (``by``: the importing user or the system account) wrote
+    ``article``'s text from a page."""
+    return _event(article, by=by, action=Action.IMPORT, from_state=article.state,
+                  comment=comment, created_at=article.updated_at)  # fmt: skip
+
+
+def article_publish_printed(*, article, at, by):
     """Publish a story that the page importer brought in from a printed page: it went
     through review on paper, so this is a system step with no reviewer. Only drafts."""
     with transaction.atomic():
@@ -291,50 +596,43 @@ def article_publish_printed(*, article, at):
         fresh.review_stage = 0
         fresh.publish_at = at
         fresh.first_published_at = fresh.first_published_at or at
+        fresh._history_user = by
         fresh._change_reason = "随版面发布"
         fresh.save(keep_timestamps=True)
-        WorkflowEvent.objects.create(
-            article=fresh,
-            actor=None,
-            action=Action.PUBLISH,
-            from_state=State.DRAFT,
-            to_state=State.PUBLISHED,
-            comment="随版面导入发布",
-            publish_at=at,
-            created_at=at,
-        )
+        _event(fresh, by=by, action=Action.PUBLISH, from_state=State.DRAFT,
+               comment="随版面导入发布", publish_at=at, created_at=at)  # fmt: skip
     article.refresh_from_db()
 
 
-def article_revert(*, article, by, record):
-    """Bring back the content of an earlier version (a HistoricalArticle). The workflow
-    fields stay as they are: reverting never publishes or unpublishes anything."""
-    with transaction.atomic():
-        fresh = Article.objects.select_for_update().get(pk=article.pk)
-        if record.id != fresh.pk:
-            raise WorkflowError("该历史版本不属于此稿件。")
-        if not _may_edit(fresh, by):
-            raise WorkflowError("您没有修改此稿件的权限。")
-        for field in CONTENT_FIELDS:
-            setattr(fresh, field, getattr(record, field))
-        fresh._history_user = by
-        when = timezone.localtime(record.history_date)
-        fresh._change_reason = f"恢复到 {when:%Y-%m-%d %H:%M:%S} 的版本"
-        fresh.save()
-        event = WorkflowEvent.objects.create(
-            article=fresh,
-            actor=by,
-            action=Action.REVERT,
-            from_state=fresh.state,
-            to_state=fresh.state,
-            stage=fresh.review_stage,
-            comment=fresh._change_reason,
-        )
-    article.refresh_from_db()
-    return event
-
-
-# What a reader reads and an editor writes; what revert brings back and compare shows first.
-CONTENT_FIELDS = [
-    "kicker", "title", "subtitle", "summary", "body", "byline", "section_id", "featured",
-]  # fmt: skip
+def article_revise_from_import(*, article, by, content, comment):
+    """Bring a re-imported page's new text for the published story ``article`` in as a
+    revision, sent straight to review at NEWSROOM_REVISION_STAGE (a system step: the page
+    is the author). Refused while an editor has a revision of it open."""
+    with transaction.atomic(), one_bump():
+        live = Article.objects.select_for_update().get(pk=article.pk)
+        if live.open_revision() is not None:
+            raise WorkflowError(f"《{live.title}》已有一份未签发的修改稿，请先签发或放弃它。")
+        revision = Article(revision_of=live, author=live.author, state=State.DRAFT, slug=live.slug,
+                           **{f: getattr(live, f) for f in CONTENT_FIELDS})  # fmt: skip
+        for field, value in content.items():
+            setattr(revision, field, value)
+        revision._history_user = by
+        revision._change_reason = comment
+        revision.save()
+        _copy_links(live, revision)
+        for photo in live.photos.all():
+            Photo.objects.create(
+                article=revision, image=photo.image.name, caption=photo.caption,
+                credit=photo.credit, alt_text=photo.alt_text, position=photo.position,
+            )  # fmt: skip
+        _event(revision, by=by, action=Action.IMPORT, from_state=State.DRAFT, comment=comment)
+        revision.state = State.REVIEW
+        revision.review_stage = revision_stage()
+        revision._history_user = by
+        revision._change_reason = Action.SUBMIT.label
+        revision.save()
+        _event(revision, by=by, action=Action.SUBMIT, from_state=State.DRAFT, comment=comment)
+        _event(live, by=by, action=Action.REVISE, from_state=live.state,
+               comment=f"修改稿 #{revision.pk}（{comment}）")  # fmt: skip
+    _notify_stage(revision, revision.review_stage)
+    return revision

@@ -199,20 +199,79 @@ def test_known_officers_are_linked_not_duplicated(sections, seed_text):
     assert known.articles.count() == 1
 
 
-def test_reimport_updates_instead_of_duplicating(sections, seed_text):
+def test_reimport_of_an_unchanged_page_writes_nothing(sections, seed_text):
+    seed_import(seed_text, publish=True)
+    versions = dict(Article.objects.values_list("pk", "version"))
+    history = Article.history.count()
+    report = seed_import(seed_text, publish=True)
+    assert (len(report.created), len(report.updated), len(report.unchanged)) == (0, 0, 4)
+    assert dict(Article.objects.values_list("pk", "version")) == versions
+    assert Article.history.count() == history
+    assert (Agency.objects.count(), Officer.objects.count(), Photo.objects.count()) == (10, 8, 1)
+
+
+def test_reimport_updates_drafts_nobody_touched(sections, seed_text):
+    seed_import(seed_text)
+    article = Article.objects.get(source_position=1)
+    report = seed_import(seed_text.replace("6月16日早晨8时", "6月16日早晨9时"))
+    assert [a.pk for a in report.updated] == [article.pk]
+    article.refresh_from_db()
+    assert "早晨9时" in article.body
+    assert article.history.first().history_user.username == "importer"
+    assert article.events.last().action == "import"
+
+
+def test_reimport_refuses_to_overwrite_an_editors_correction(sections, seed_text):
     seed_import(seed_text, publish=True)
     article = Article.objects.get(source_position=1)
     article.body = "编辑改过的正文。"
     article.save()
-    report = seed_import(seed_text, publish=True)
-    assert len(report.created) == 0
-    assert len(report.updated) == 4
-    assert Article.objects.count() == 4
-    assert Agency.objects.count() == 10
-    assert Officer.objects.count() == 8
-    assert Photo.objects.count() == 1
+    with pytest.raises(PageImportError, match="已被编辑修改或已经发布") as refused:
+        seed_import(seed_text.replace("6月16日早晨8时", "6月16日早晨9时"), publish=True)
+    assert f"#{article.pk}《" in str(refused.value)
     article.refresh_from_db()
-    assert article.body.startswith("6月16日早晨8时，")
+    assert article.body == "编辑改过的正文。"  # and nothing else of the page was written
+    assert Article.objects.count() == 4
+
+
+def test_reimport_refuses_to_change_a_live_story_silently(sections, seed_text):
+    seed_import(seed_text, publish=True)
+    with pytest.raises(PageImportError, match="--pending"):
+        seed_import(seed_text.replace("6月16日早晨8时", "6月16日早晨9时"), publish=True)
+    assert "早晨8时" in Article.objects.get(source_position=1).body
+
+
+def test_reimport_with_pending_brings_the_new_text_as_a_revision_in_review(sections, seed_text):
+    seed_import(seed_text, publish=True)
+    live = Article.objects.get(source_position=1)
+    report = seed_import(
+        seed_text.replace("6月16日早晨8时", "6月16日早晨9时"), publish=True, as_pending=True
+    )
+    [revision] = report.revised
+    live.refresh_from_db()
+    assert "早晨8时" in live.body and live.is_live  # readers keep the printed text
+    assert revision.revision_of == live and "早晨9时" in revision.body
+    assert (revision.state, revision.review_stage) == (State.REVIEW, 3)
+    assert Article.objects.filter(revision_of__isnull=True).count() == 4
+
+
+def test_another_days_page_under_the_same_file_name_makes_new_stories(sections, seed_text):
+    seed_import(seed_text, publish=True)
+    first_day = set(Article.objects.values_list("pk", "publish_at"))
+    report = seed_import(seed_text, date=datetime.date(2022, 6, 18), publish=True)
+    assert len(report.created) == 4
+    assert first_day <= set(Article.objects.values_list("pk", "publish_at"))
+    assert Article.objects.count() == 8
+    # Another page of the same day is another page too.
+    assert len(seed_import(seed_text, page=2).created) == 4
+
+
+def test_an_import_is_recorded_under_the_importing_user(sections, seed_text, django_user_model):
+    editor = django_user_model.objects.create_user("desk", first_name="编辑")
+    seed_import(seed_text, by=editor, publish=True)
+    article = Article.objects.get(source_position=1)
+    assert {e.actor for e in article.events.all()} == {editor}
+    assert {r.history_user for r in article.history.all()} == {editor}
 
 
 def test_sections_by_position(sections, seed_text):

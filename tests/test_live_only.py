@@ -29,6 +29,7 @@ def hidden(request, db):
     officer = OfficerFactory(name="那顺吉日嘎拉", agency=agency)
     visible = ArticleFactory(title="公开稿件", section=section, body="白彦花派出所调解纠纷。")
     visible.agencies.add(agency)
+    visible.officers.add(officer)
     visible.tags.add("平安")
     article = ArticleFactory(
         title=SECRET, section=section, body="白彦花派出所绝密内容。", **NOT_LIVE[request.param]

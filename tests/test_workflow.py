@@ -170,8 +170,9 @@ def test_a_stale_object_cannot_replay_a_transition(users):
     workflow.article_approve(article=article, by=users["editor"])
     workflow.article_return(article=article, by=users["director"], comment="重写导语")
     # `stale` still says 初审; the row says draft, and the row decides.
-    with pytest.raises(workflow.WorkflowError, match="只有审核中的稿件"):
+    with pytest.raises(workflow.WorkflowError, match="已被他人处理，现为“草稿”"):
         workflow.article_approve(article=stale, by=users["editor"])
+    assert article.events.count() == 2
 
 
 def test_scheduled_story_goes_live_by_itself(users, client):
@@ -211,10 +212,26 @@ def test_revert_brings_back_content_not_state(users):
     article.body = "改坏了的正文。"
     article.title = "改坏了的标题"
     article.save()
+    event = workflow.article_revert(article=article, by=users["editor"], record=first)
+    # A published story keeps its live text: the old version goes into its revision.
+    assert article.body == "改坏了的正文。"
+    revision = event.article
+    assert revision.revision_of == article and revision.state == State.DRAFT
+    assert revision.body == "第一版正文。"
+    assert revision.title == first.title
+    assert event.action == Action.REVERT
+
+
+def test_revert_of_a_draft_brings_back_content_not_state(users):
+    article = story(users, "draft")
+    article.body = "第一版正文。"
+    article.save()
+    first = article.history.first()
+    article.body = "改坏了的正文。"
+    article.save()
     workflow.article_revert(article=article, by=users["editor"], record=first)
     assert article.body == "第一版正文。"
-    assert article.title == first.title
-    assert article.state == State.PUBLISHED
+    assert article.state == State.DRAFT
     assert article.events.get().action == Action.REVERT
 
 

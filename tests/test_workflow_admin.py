@@ -91,7 +91,7 @@ def test_workflow_post_runs_the_transition_and_shows_the_timeline(users, as_user
     article.refresh_from_db()
     assert article.state == State.REVIEW
     html = as_user("editor").get(change_url(article)).text
-    assert "送审（草稿 → 审核中）：请审" in html
+    assert "送审（送至初审）：请审" in html
 
 
 def test_crafted_workflow_posts_are_refused_and_change_nothing(users, as_user):
@@ -174,7 +174,9 @@ def test_who_else_has_the_story_open_is_shown(users, as_user):
 
 
 def test_history_compare_and_revert(users, as_user):
-    article = ArticleFactory(author=users["reporter"], body="第一版。")
+    article = ArticleFactory(
+        author=users["reporter"], body="第一版。", state=State.DRAFT, publish_at=None
+    )
     first = article.history.first()
     client = as_user("editor")
     client.post(change_url(article), form_data(article, body="第二版。"))
@@ -234,11 +236,31 @@ def test_shared_preview_link_works_without_an_account_until_it_expires(users, cl
     assert client.get(url[:-3] + "xyz/").status_code == 410
 
 
-def test_shared_preview_link_stops_when_the_story_changes_or_is_withdrawn(users, client):
-    article = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+def test_shared_preview_link_follows_the_story_through_review(users, client):
+    article = ArticleFactory(
+        author=users["reporter"], state=State.DRAFT, publish_at=None, body="第一稿。"
+    )
     url = share_url(article)
     article.body = "改过了。"
     article.save()
+    workflow.article_submit(article=article, by=users["reporter"])
+    workflow.article_approve(article=article, by=users["editor"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "改过了。" in response.text and "第一稿。" not in response.text
+    assert "正文有修改" in response.text  # the page says what changed since the link
+    workflow.article_approve(article=article, by=users["director"])
+    workflow.article_approve(article=article, by=users["chief"])
+    # Published: the link leads to the public page.
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
+
+
+def test_shared_preview_link_stops_when_the_story_is_withdrawn(users, client):
+    draft = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    url = share_url(draft)
+    draft.state = State.WITHDRAWN
+    draft.save()
     assert client.get(url).status_code == 410
     live = ArticleFactory(author=users["reporter"])
     url = share_url(live)

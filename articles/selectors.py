@@ -1,0 +1,78 @@
+"""Who may see what: the stories, photos and names each audience may be shown.
+
+Readers see a name (an officer, a tag, an agency found in copy and not yet verified) only
+while a live story names it: a newspaper never publishes a name before the story that
+names it. In the newsroom, a user who may not see a story (a reporter, someone else's)
+sees nothing taken from it: not its title, its captions, nor the names found in it.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from agencies.models import Agency, Officer
+
+from .models import OPEN_STATES, Article, Photo, State, Tag, TaggedArticle
+
+
+def _live_naming(field):
+    """EXISTS a live story linked through ``field`` to the outer row."""
+    return Exists(Article.objects.live().filter(**{field: OuterRef("pk")}))
+
+
+def public_officers():
+    return Officer.objects.filter(_live_naming("officers"))
+
+
+def public_agencies():
+    """Agencies from reference data (verified) and those a live story names."""
+    return Agency.objects.filter(Q(verified=True) | _live_naming("agencies"))
+
+
+def public_tags():
+    live = TaggedArticle.objects.filter(
+        tag=OuterRef("pk"), content_object__in=Article.objects.live().values("pk")
+    )
+    return Tag.objects.filter(Exists(live))
+
+
+# -- The newsroom ---------------------------------------------------------------------------
+
+
+def sees_every_story(user):
+    return user.has_perm("articles.edit_any_article")
+
+
+def visible_articles(user, queryset=None):
+    """The stories ``user`` may open in the admin: every one for editors and above, their
+    own for a reporter."""
+    queryset = Article.objects.all() if queryset is None else queryset
+    return queryset if sees_every_story(user) else queryset.filter(author=user)
+
+
+def photo_target_articles(user, queryset=None):
+    """The stories whose photos ``user`` may add, change or delete directly: those they may
+    edit that readers cannot see. A published story's photos change through its revision
+    (修改稿), like its text."""
+    queryset = visible_articles(user, queryset)
+    open_now = Q(state__in=OPEN_STATES) | Q(state=State.WITHDRAWN, revision_of__isnull=True)
+    if not sees_every_story(user):
+        open_now = Q(state=State.DRAFT)
+    return queryset.filter(open_now)
+
+
+def visible_photos(user, queryset=None):
+    queryset = Photo.objects.all() if queryset is None else queryset
+    if sees_every_story(user):
+        return queryset
+    return queryset.filter(article__author=user)
+
+
+def names_visible_to(user, queryset, field):
+    """Rows of ``queryset`` (agencies, officers or tags) ``user`` may see in the admin:
+    for a reporter, those named by no story (reference data, entered by hand), by a live
+    story, or by a story of their own; never one found only in copy they may not see.
+    ``field`` links Article to the rows (``agencies``, ``officers``, ``tags``)."""
+    if sees_every_story(user):
+        return queryset
+    named = Exists(Article.objects.filter(**{field: OuterRef("pk")}))
+    own = Exists(Article.objects.filter(author=user, **{field: OuterRef("pk")}))
+    return queryset.filter(~named | _live_naming(field) | own)
