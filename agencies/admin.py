@@ -47,7 +47,8 @@ class AgencyAdmin(admin.ModelAdmin):
 @admin.register(Officer)
 class OfficerAdmin(admin.ModelAdmin):
     list_display = ["name", "agency", "unit", "title", "verified"]
-    list_filter = ["verified", "title", "agency"]
+    # Only the agencies of the officers this user may see (the full list would name them all).
+    list_filter = ["verified", "title", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "unit", "agency__name"]
     autocomplete_fields = ["agency"]
     list_select_related = ["agency"]

@@ -238,7 +238,9 @@ class AgencyTreeFilter(admin.SimpleListFilter):
     KINDS = [AgencyKind.DEPARTMENT, AgencyKind.BUREAU]
 
     def lookups(self, request, model_admin):
-        agencies = Agency.objects.filter(kind__in=self.KINDS).only("pk", "name", "path")
+        agencies = names_visible_to(
+            request.user, Agency.objects.filter(kind__in=self.KINDS), "agencies"
+        ).only("pk", "name", "path")
         return [(str(agency.pk), agency.name) for agency in agencies]
 
     def queryset(self, request, queryset):
