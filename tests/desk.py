@@ -44,9 +44,8 @@ class _Form(HTMLParser):
         elif tag == "select" and attrs.get("name") and self._belongs(attrs):
             self.select = attrs["name"]
             self.options = []
-        elif tag == "option" and self.select is not None:
-            if "selected" in attrs:
-                self.fields.append([self.select, attrs.get("value", "")])
+        elif tag == "option" and self.select is not None and "selected" in attrs:
+            self.fields.append([self.select, attrs.get("value", "")])
 
     def handle_endtag(self, tag):
         if tag == "form":

@@ -6,6 +6,7 @@ them, with debug off."""
 import datetime
 import re
 import threading
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -71,7 +72,7 @@ def public(path):
 
 def import_seed(*, publish=True, **options):
     call_command("loaddata", "fixtures/reference.json", verbosity=0)
-    text = open("fixtures/source/000_18634d81e59b4d2f.txt", encoding="utf-8").read()
+    text = Path("fixtures/source/000_18634d81e59b4d2f.txt").read_text(encoding="utf-8")
     return import_page(
         text, source="000_18634d81e59b4d2f.txt", section="yao-wen",
         date=datetime.date(2022, 6, 17), publish=publish, **options,
@@ -432,8 +433,10 @@ def public_text(paths):
     return {path: public(path) for path in paths}
 
 
-DIRECTORY = ["/agencies/", "/sitemap.xml", "/sitemap-agencies.xml", "/sitemap-officers.xml",
-             "/sitemap-tags.xml", "/feed/", "/sitemap-news.xml", "/sitemap-articles.xml", "/"]  # fmt: skip
+DIRECTORY = [
+    "/", "/agencies/", "/feed/", "/sitemap.xml", "/sitemap-agencies.xml", "/sitemap-officers.xml",
+    "/sitemap-tags.xml", "/sitemap-news.xml", "/sitemap-articles.xml",
+]  # fmt: skip
 
 
 def test_a_draft_import_exposes_no_name_anywhere_public(users):
@@ -472,8 +475,8 @@ def test_a_draft_import_exposes_no_name_anywhere_public(users):
 def test_a_tag_on_a_reporters_draft_has_no_public_page(users):
     section = SectionFactory(name="要闻", slug="yao-wen")
     reporter = csrf_client(users["reporter"])
-    submit(reporter, "/admin/articles/article/add/",
-           {"title": "草稿", "section": str(section.pk), "body": "正文。", "tags": "秘密行动"})  # fmt: skip
+    fields = {"title": "草稿", "section": str(section.pk), "body": "正文。", "tags": "秘密行动"}
+    submit(reporter, "/admin/articles/article/add/", fields)
     draft = Article.objects.get(title="草稿")
     tag = draft.tags.get()
     assert public(tag.get_absolute_url()).status_code == 404
