@@ -67,8 +67,25 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class TextareaField(forms.CharField):
+    """A textarea's text with the line endings a browser sends (CRLF) made LF: the text
+    stored and compared is what was typed, and an untouched field is unchanged."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+class PhotoForm(forms.ModelForm):
+    class Meta:
+        model = Photo
+        fields = ["image", "caption", "credit", "alt_text", "position"]
+        field_classes = {"caption": TextareaField}
+
+
 class PhotoInline(admin.StackedInline):
     model = Photo
+    form = PhotoForm
     fields = ["image", "caption", "credit", "alt_text", "position"]
     extra = 0
 
@@ -121,6 +138,7 @@ class ArticleAdminForm(forms.ModelForm):
             "kicker", "title", "subtitle", "byline", "section", "summary", "body",
             "agencies", "officers", "tags", "featured", "slug",
         ]  # fmt: skip
+        field_classes = {"summary": TextareaField, "body": TextareaField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -171,6 +171,18 @@ def test_an_editors_edit_to_a_live_story_waits_for_the_chief(users, seed):
     assert live.history.first().history_user == users["chief"]
 
 
+def test_a_step_on_an_untouched_live_story_makes_no_revision(users, seed):
+    live = seed[1]
+    # A browser sends a textarea's lines ending in CRLF: that is not an edit.
+    response = press(
+        csrf_client(users["chief"]), live, "correct", "更正：时间有误。",
+        body=live.body.replace("\n", "\r\n"), summary=live.summary.replace("\n", "\r\n"),
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert not live.revisions.exists()
+    assert live.corrections.get().text == "更正：时间有误。"
+
+
 def test_a_chief_may_publish_their_own_edit_of_someone_elses_story(users, seed):
     live = seed[3]
     chief = csrf_client(users["chief"])

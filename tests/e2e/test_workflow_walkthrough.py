@@ -8,11 +8,12 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, State
 from articles.roles import CHIEF, DIRECTOR, EDITOR, REPORTER, ensure_roles
-from tests.factories import SectionFactory
+from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -121,3 +122,61 @@ def test_a_reader_with_a_shared_link_reads_the_draft(new_page, live_server, news
     assert reader.goto(link).status == 200
     assert "未发布的稿件" in reader.inner_text("h1")
     assert "预览稿" in reader.inner_text(".preview-banner")
+
+
+def test_a_chief_editors_day_on_the_printed_page(new_page, live_server, newsroom):
+    """Open a story as imported from the printed page, correct it, change its live text
+    (readers keep the old one until it is published), publish the change, schedule another
+    story at 终审, withdraw one."""
+    call_command("load_seed", verbosity=0)
+    story = Article.objects.get(source_position=1)
+    public_url = f"{live_server.url}{story.get_absolute_url()}"
+    change_url = f"{live_server.url}/admin/articles/article/{story.pk}/change/"
+    chief = login(new_page, live_server, "zongbian")
+    reader = new_page()
+
+    # The imported story opens, with its import in the timeline.
+    chief.goto(f"{live_server.url}/admin/articles/article/")
+    chief.click(f"text={story.title}")
+    chief.wait_for_selector("#workflow")
+    assert "版面导入" in chief.inner_text(".timeline")
+
+    act(chief, "correct", "更正：检查站执勤时长为12小时。")
+    reader.goto(public_url)
+    assert "更正：检查站执勤时长为12小时。" in reader.inner_text(".corrections")
+    assert not story.revisions.exists()  # the untouched form made no revision
+
+    # Editing the live text saves a revision; readers still read the printed text.
+    chief.goto(change_url)
+    chief.fill("#id_title", "二连边检站：疫情中的坚守")
+    chief.click("input[name=_continue]")
+    chief.wait_for_selector("#revision-notice")
+    assert "修改稿" in chief.inner_text("#revision-notice")
+    reader.goto(public_url)
+    assert story.title in reader.inner_text("h1")
+    assert "+ 二连边检站：疫情中的坚守" in chief.inner_text("#revision-diff")
+
+    # Sent to 终审 and approved there, it replaces the live text under the same URL.
+    act(chief, "submit")
+    act(chief, "approve", "同意修改")
+    reader.goto(public_url)
+    assert "二连边检站：疫情中的坚守" in reader.inner_text("h1")
+
+    # Another story waits at 终审: approved with a time, it is scheduled, not published.
+    waiting = ArticleFactory(
+        title="定时发布的稿件", section=newsroom, state=State.REVIEW, review_stage=3,
+        publish_at=None, author=get_user_model().objects.get(username="jizhe"),
+    )  # fmt: skip
+    chief.goto(f"{live_server.url}/admin/articles/article/{waiting.pk}/change/")
+    when = timezone.localtime() + datetime.timedelta(hours=3)
+    chief.fill("#workflow-publish-at", when.strftime("%Y-%m-%dT%H:%M"))
+    act(chief, "approve", "明早发")
+    assert "定时发布" in chief.inner_text("#workflow")
+    assert reader.goto(f"{live_server.url}{waiting.get_absolute_url()}").status == 404
+
+    # The printed story is withdrawn: gone for readers.
+    chief.goto(change_url)
+    act(chief, "withdraw", "当事人要求撤稿")
+    assert reader.goto(public_url).status == 404
+    story.refresh_from_db()
+    assert story.state == State.WITHDRAWN and story.title == "二连边检站：疫情中的坚守"
