@@ -45,11 +45,11 @@ start_proxy
 echo "-- entrypoint + gunicorn (production settings)"
 env -i PATH="$PATH" HOME="$work" LANG=C.UTF-8 \
     DJANGO_DEBUG=0 \
-    DJANGO_SECRET_KEY="smoke-$(date +%s)-$RANDOM-not-a-real-secret-but-long-enough-to-pass" \
+    DJANGO_SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     DJANGO_ALLOWED_HOSTS=localhost \
     DATABASE_URL="postgres://postgres@127.0.0.1:$PROXY_PORT/$DB_NAME" \
     DJANGO_MIGRATE=1 NEWSROOM_LOAD_SEED=1 \
-    DJANGO_SUPERUSER_USERNAME=admin DJANGO_SUPERUSER_PASSWORD=smoke-admin-password \
+    DJANGO_SUPERUSER_USERNAME=admin DJANGO_SUPERUSER_PASSWORD="Kx7-$RANDOM-tuq4-$RANDOM-vb" \
     DJANGO_SUPERUSER_EMAIL=admin@example.com \
     GUNICORN_BIND="127.0.0.1:$PORT" WEB_CONCURRENCY=2 \
     docker/entrypoint.sh gunicorn --config gunicorn.conf.py > "$work/server.log" 2>&1 &

@@ -273,6 +273,13 @@ class AgencyTreeFilter(admin.SimpleListFilter):
         return queryset.filter(Exists(links))
 
 
+def spreadsheet_safe(value):
+    """A CSV cell that Excel and WPS read as text: a cell starting with = + - @ (or a tab
+    or carriage return) would be taken as a formula, so it gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _article_change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
@@ -861,7 +868,7 @@ class WorkflowEventAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(["时间", "操作人", "操作", "稿件编号", "稿件", "原状态", "新状态", "意见"])
         for event in events.iterator():
-            writer.writerow([
+            writer.writerow([spreadsheet_safe(cell) for cell in [
                 timezone.localtime(event.created_at).isoformat(timespec="seconds"),
                 display_name(event.actor),
                 event.get_action_display(),
@@ -870,5 +877,5 @@ class WorkflowEventAdmin(admin.ModelAdmin):
                 event.get_from_state_display(),
                 event.get_to_state_display(),
                 event.comment,
-            ])  # fmt: skip
+            ]])  # fmt: skip
         return response

@@ -19,11 +19,13 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import parse_http_date_safe
+from django.utils.http import parse_http_date_safe, urlencode
+
+from newsroom.errors import is_database_outage
 
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled:{}"
 # PostgreSQL channel on which every bump announces the new generation (see generation()).
@@ -216,12 +218,28 @@ def origin(request):
         return request.newsroom_origin
 
 
+# The query parameters public views read (a list's page, a search's query, a sitemap's
+# page): the only ones a cached page is keyed on. Others (utm_source, a random cache
+# buster) cannot change the page, so they neither miss the cache nor fill it.
+PAGE_PARAMETERS = ("page", "q", "p")
+
+
 def page_key(request):
     # The scheme and host are part of the page (canonical links); hashed, the key stays
     # short however long the query string is. The generation is kept in the entry, so
     # that one round trip fetches both it and the page.
-    url = f"{origin(request)}{request.get_full_path()}".encode()
+    params = sorted(
+        (name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)
+    )
+    query = urlencode(params)
+    url = f"{origin(request)}{request.path}?{query}".encode()
     return f"newsroom:page:{hashlib.sha256(url).hexdigest()}"
+
+
+def _retention(fresh_seconds):
+    """How long a page is kept: while it is fresh, and NEWSROOM_STALE_SECONDS more, to be
+    served (with its Age) if the database goes down."""
+    return max(1, int(fresh_seconds)) + settings.NEWSROOM_STALE_SECONDS
 
 
 def public_page(view):
@@ -277,7 +295,17 @@ class PageCacheMiddleware:
         # A copy of the page may be in this process already: then the shared cache is not
         # asked at all.
         entry = local_pages.get(key)
-        gen = generation(request)
+        try:
+            gen = generation(request)
+        except DatabaseError as exc:
+            if not is_database_outage(exc):
+                raise
+            # The database is down: a page kept from before is better than none. Anything
+            # else goes on to the view, which answers 503 (newsroom.errors).
+            stale = entry if entry is not None else cache.get(key)
+            if stale is not None:
+                return self.replay(request, stale[2], stale[3], stored_at=stale[4])
+            return self.get_response(request)
         shared = entry is None
         if shared:
             entry = cache.get(key)
@@ -285,8 +313,8 @@ class PageCacheMiddleware:
         # second), rather than trusting the cache's coarser expiry alone.
         if entry is not None and entry[0] == gen and time.time() < entry[1]:
             if shared:
-                local_pages.set(key, entry, timeout=max(1, int(entry[1] - time.time())))
-            return self.replay(request, *entry[2:])
+                local_pages.set(key, entry, timeout=_retention(entry[1] - time.time()))
+            return self.replay(request, entry[2], entry[3])
         response = self.get_response(request)
         timeout = getattr(response, "page_cache_timeout", 0)
         if (
@@ -296,16 +324,19 @@ class PageCacheMiddleware:
             and not response.cookies
             and "cookie" not in response.get("Vary", "").lower()
         ):
-            entry = (gen, time.time() + timeout, response.content, list(response.items()))
-            cache.set(key, entry, timeout=timeout)
-            local_pages.set(key, entry, timeout=timeout)
+            now = time.time()
+            entry = (gen, now + timeout, response.content, list(response.items()), now)
+            cache.set(key, entry, timeout=_retention(timeout))
+            local_pages.set(key, entry, timeout=_retention(timeout))
         return response
 
     @staticmethod
-    def replay(request, content, headers):
+    def replay(request, content, headers, *, stored_at=None):
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
+        if stored_at is not None:  # served stale, while the database is down
+            response["Age"] = str(max(0, int(time.time() - stored_at)))
         last_modified = parse_http_date_safe(response.get("Last-Modified"))
         return get_conditional_response(
             request, etag=response.get("ETag"), last_modified=last_modified, response=response

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from newsroom.text import strip_controls
+
 from .fragments import cached, live_ids
 from .models import Article, Section
 from .selectors import public_agencies
@@ -68,11 +70,13 @@ class SiteFeed(Feed):
             .order_by("-publish_at", "-pk")[:FEED_SIZE]
         )
 
+    # Stored text is written without control characters; stripped here too, so that a feed
+    # is valid XML whatever an older row holds.
     def item_title(self, item):
-        return item.title
+        return strip_controls(item.title)
 
     def item_description(self, item):
-        return item.summary or item.subtitle
+        return strip_controls(item.summary or item.subtitle)
 
     def item_pubdate(self, item):
         return item.publish_at
@@ -81,7 +85,7 @@ class SiteFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return item.byline or None
+        return strip_controls(item.byline) or None
 
     def item_categories(self, item):
         return [item.section.name]

@@ -9,7 +9,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from agencies.models import Agency, Officer
-from newsroom.text import pinyin_slug, unique_slug
+from newsroom.text import pinyin_slug, strip_controls, unique_slug
 
 from .markup import render_markdown
 from .search import update_search_vector
@@ -291,6 +291,8 @@ class Article(models.Model):
     def save(self, *args, keep_timestamps=False, **kwargs):
         """Render the body once here so pages only print it; count the version; refresh
         ``updated_at`` unless the caller supplies historical timestamps (the importer does)."""
+        for field in TEXT_FIELDS:  # whatever wrote them (form, import, shell): valid XML
+            setattr(self, field, strip_controls(getattr(self, field)))
         if not self.slug:
             self.slug = unique_slug(self, self.title, max_length=100)
         self.body_html = render_markdown(self.body)
@@ -305,6 +307,9 @@ class Article(models.Model):
             }  # fmt: skip
         super().save(*args, **kwargs)
         update_search_vector(self)
+
+
+TEXT_FIELDS = ["kicker", "title", "subtitle", "summary", "body", "byline"]
 
 
 def photo_upload_to(instance, filename):
@@ -335,6 +340,11 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.caption[:30] or self.credit or f"图片 {self.pk}"
+
+    def save(self, *args, **kwargs):
+        for field in ("caption", "credit", "alt_text"):
+            setattr(self, field, strip_controls(getattr(self, field)))
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.image and not self.alt_text.strip():

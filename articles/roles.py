@@ -32,6 +32,8 @@ _CHIEF = [
     "articles.view_audit", "articles.view_workflowevent",
     "articles.add_section", "articles.change_section",
     "articles.add_correction", "articles.change_correction",
+    # Login lockouts: see them, and lift one by deleting it.
+    "axes.view_accessattempt", "axes.delete_accessattempt",
 ]  # fmt: skip
 
 ROLES = {REPORTER: _REPORTER, EDITOR: _EDITOR, DIRECTOR: _DIRECTOR, CHIEF: _CHIEF}
@@ -58,7 +60,7 @@ def ensure_roles(**kwargs):
     """Create the four groups with exactly their permissions."""
     from django.apps import apps
 
-    for app_label in ("articles", "agencies"):
+    for app_label in ("articles", "agencies", "axes"):
         create_permissions(apps.get_app_config(app_label), verbosity=0)
     for name, codenames in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)

@@ -15,9 +15,12 @@ if [ "${NEWSROOM_LOAD_SEED:-0}" = "1" ]; then
 fi
 
 if [ -n "${DJANGO_SUPERUSER_USERNAME:-}" ] && [ -n "${DJANGO_SUPERUSER_PASSWORD:-}" ]; then
-    # Reads DJANGO_SUPERUSER_USERNAME, _PASSWORD and _EMAIL; an existing user is kept.
-    python manage.py createsuperuser --noinput 2>/dev/null \
-        || echo "admin user ${DJANGO_SUPERUSER_USERNAME} already exists"
+    # Reads DJANGO_SUPERUSER_USERNAME, _PASSWORD and _EMAIL; an existing user is kept, a
+    # password the validators refuse stops the start with their message.
+    python manage.py ensure_admin
 fi
+
+# The deployment checklist, printed at every start (warnings do not stop it).
+python manage.py check --deploy || true
 
 exec "$@"

@@ -1,5 +1,6 @@
 """Cache backends: a per-process cache for rendered fragments (CACHES["fragments"]), and
-Django's Redis cache without its per-call client construction (CACHES["default"]).
+Django's Redis cache without its per-call client construction and with Redis outages
+treated as misses (CACHES["default"]).
 
 Django's local-memory cache pickles every value on the way in and out, so that callers can
 never share a mutable object; for fragments (strings, and tuples or lists that are never
@@ -12,6 +13,8 @@ Keys carry the content generation (articles.caching), so a per-process cache is 
 stale: another worker's change moves the generation on in the database.
 """
 
+import functools
+import logging
 import pickle
 import threading
 import time
@@ -19,6 +22,7 @@ from collections import OrderedDict
 
 from django.core.cache.backends import redis as redis_backend
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from redis.exceptions import RedisError
 
 
 class _Store:
@@ -145,9 +149,107 @@ class ReusingRedisCacheClient(redis_backend.RedisCacheClient):
         return client
 
 
+logger = logging.getLogger(__name__)
+
+
+class _Outage:
+    """The shared cache's health in this process: after a failure, the cache is skipped for
+    RETRY_SECONDS (a Redis that hangs costs no request more than one timeout per interval),
+    and the failure is logged once per LOG_SECONDS, not once per request."""
+
+    RETRY_SECONDS = 5
+    LOG_SECONDS = 60
+
+    def __init__(self):
+        self.down_since = None
+        self.retry_at = 0.0
+        self.logged_at = 0.0
+        self.last_error = ""
+
+    def failed(self, exc):
+        now = time.monotonic()
+        if self.down_since is None:
+            self.down_since = time.time()
+        self.retry_at = now + self.RETRY_SECONDS
+        self.last_error = type(exc).__name__
+        if now - self.logged_at >= self.LOG_SECONDS:
+            self.logged_at = now
+            logger.warning("page cache (Redis) unavailable, serving without it: %s", exc)
+
+    def succeeded(self):
+        if self.down_since is not None:
+            logger.warning("page cache (Redis) is back")
+        self.down_since = None
+
+    @property
+    def skipping(self):
+        return self.down_since is not None and time.monotonic() < self.retry_at
+
+
+outage = _Outage()
+
+
+def _degrading(answer):
+    """Run the cache call, or return ``answer(*args, **kwargs)`` (a miss, a dropped write)
+    while Redis is unreachable: the page cache is an optimisation, and its outage must not
+    fail pages."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            if outage.skipping:
+                return answer(*args, **kwargs)
+            try:
+                result = method(self, *args, **kwargs)
+            except RedisError as exc:
+                outage.failed(exc)
+                return answer(*args, **kwargs)
+            if outage.down_since is not None:
+                outage.succeeded()
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def _miss(key, default=None, version=None):
+    return default
+
+
+def _none(*args, **kwargs):
+    return None
+
+
+def _false(*args, **kwargs):
+    return False
+
+
+def _nothing_found(*args, **kwargs):
+    return {}
+
+
+def _all_failed(data, *args, **kwargs):
+    return list(data)
+
+
 class RedisCache(redis_backend.RedisCache):
-    """Django's Redis cache, with ReusingRedisCacheClient."""
+    """Django's Redis cache, with ReusingRedisCacheClient; while Redis is unreachable every
+    read is a miss and every write is dropped (see _Outage), so pages are rendered without
+    the shared cache instead of failing. Connections time out quickly
+    (OPTIONS socket_connect_timeout / socket_timeout, set in settings)."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    get = _degrading(_miss)(redis_backend.RedisCache.get)
+    get_many = _degrading(_nothing_found)(redis_backend.RedisCache.get_many)
+    set = _degrading(_none)(redis_backend.RedisCache.set)
+    set_many = _degrading(_all_failed)(redis_backend.RedisCache.set_many)
+    add = _degrading(_false)(redis_backend.RedisCache.add)
+    touch = _degrading(_false)(redis_backend.RedisCache.touch)
+    delete = _degrading(_false)(redis_backend.RedisCache.delete)
+    delete_many = _degrading(_none)(redis_backend.RedisCache.delete_many)
+    has_key = _degrading(_false)(redis_backend.RedisCache.has_key)
+    clear = _degrading(_false)(redis_backend.RedisCache.clear)

@@ -4,6 +4,7 @@ Development defaults are safe and need nothing set; with DJANGO_DEBUG off the va
 production needs must be given, or start-up stops with a clear message.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -27,12 +28,30 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
+# Words that mark a key as a placeholder someone copied from an example (compose's old
+# fallback among them): anyone could sign preview links and sessions with it.
+PLACEHOLDER_WORDS = ("change-me", "changeme", "not-a-secret", "not-a-real-secret", "insecure",
+                     "example", "placeholder", "your-secret", "secret-key")  # fmt: skip
+
+
+def weak_secret_key(key):
+    """Why ``key`` may not sign anything in production, or "" when it may."""
+    if not key:
+        return "DJANGO_SECRET_KEY is not set."
+    if len(key) < 50 or len(set(key)) < 10:
+        return "DJANGO_SECRET_KEY is too short or too simple (50+ random characters needed)."
+    if any(word in key.lower() for word in PLACEHOLDER_WORDS):
+        return "DJANGO_SECRET_KEY is a placeholder from an example, not a secret."
+    return ""
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not DEBUG and (problem := weak_secret_key(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"{problem} Generate one with: python -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))' (or set DJANGO_DEBUG=1 for development)."
+    )
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it, or set DJANGO_DEBUG=1 for development."
-        )
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
@@ -52,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "simple_history",
+    "axes",
     "agencies",
     "articles",
 ]
@@ -61,6 +81,7 @@ MIDDLEWARE = [
     "articles.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.middleware.InputHygieneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -70,7 +91,27 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last: it answers a locked-out login before the view (and before any password hash).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Failed logins are throttled (django-axes) per account and per address: past the limit,
+# logins are refused for the cool-off time before any password is hashed, so a flood of
+# guesses neither succeeds nor starves the workers that serve readers.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
+AXES_CLIENT_IP_CALLABLE = "newsroom.proxy.client_ip"
+# The load balancers whose X-Forwarded-For (and, in gunicorn, X-Forwarded-Proto) is believed.
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 ROOT_URLCONF = "newsroom.urls"
 
@@ -154,7 +195,13 @@ TAGGIT_CASE_INSENSITIVE = True
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "newsroom.cache.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "newsroom.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stops answering costs a request at most this long (then it is
+            # skipped for a few seconds: newsroom.cache._Outage).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
@@ -168,6 +215,8 @@ CACHES = {
 # How long the server keeps a public page (0: no page cache); it is dropped sooner when
 # content changes or a scheduled story is due.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300"))
+# How long past its freshness a cached page is kept, to be served if the database is down.
+NEWSROOM_STALE_SECONDS = int(os.environ.get("NEWSROOM_STALE_SECONDS", "3600"))
 # On PostgreSQL each worker hears new content generations as they commit (LISTEN/NOTIFY)
 # instead of reading the number on every request; it still reads it after this many
 # seconds without a read, in case its connection went quiet without an error. 0: read it on
@@ -221,8 +270,9 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
-# Security. Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Security. Behind a TLS-terminating proxy that sets X-Forwarded-Proto: gunicorn believes
+# it only from FORWARDED_ALLOW_IPS (gunicorn.conf.py) and sets the request's scheme, so
+# Django does not read the header itself (SECURE_PROXY_SSL_HEADER would trust any client).
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

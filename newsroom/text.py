@@ -1,6 +1,21 @@
-"""Text helpers shared by the apps: ASCII slugs from Chinese names."""
+"""Text helpers shared by the apps: control characters out of input, ASCII slugs from
+Chinese names."""
+
+import re
 
 from django.utils.text import slugify
+
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls. A paste from Word
+# brings \x0b (a vertical tab); none of them can be written in XML (feeds, sitemaps).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text):
+    """``text`` without control characters (see CONTROL_CHARACTERS); other values as they
+    are."""
+    if isinstance(text, str) and CONTROL_CHARACTERS.search(text):
+        return CONTROL_CHARACTERS.sub("", text)
+    return text
 
 
 def pinyin_slug(text, max_length=80):

@@ -244,7 +244,7 @@ def test_health_and_readiness(client, db):
     assert client.get("/healthz").status_code == 200
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok"}
+    assert response.json() == {"database": "ok", "cache": "ok"}
     assert response["Cache-Control"] == "no-store"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+KEY = "Vq3-" + "".join(chr(ord("a") + i % 26) + str(i % 10) for i in range(30))  # 64, varied
 
 
 def django_check(**env):
@@ -27,7 +28,17 @@ def django_check(**env):
     ("env", "message"),
     [
         ({"DJANGO_DEBUG": "0"}, "DJANGO_SECRET_KEY is not set"),
-        ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50}, "DJANGO_ALLOWED_HOSTS is not set"),
+        ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": KEY}, "DJANGO_ALLOWED_HOSTS is not set"),
+        ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "short-key"}, "too short"),
+        ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60}, "too short or too simple"),
+        (
+            {
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": "change-me-in-dot-env-this-is-only-for-a-local-try",
+            },
+            "DJANGO_SECRET_KEY",
+        ),
+        ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "change-me-" + KEY}, "placeholder"),
     ],
 )
 def test_production_without_its_settings_refuses_to_start(env, message):
@@ -38,7 +49,7 @@ def test_production_without_its_settings_refuses_to_start(env, message):
 
 def test_production_with_its_settings_starts():
     result = django_check(
-        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="news.example"
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=KEY, DJANGO_ALLOWED_HOSTS="news.example"
     )
     assert result.returncode == 0, result.stderr
 
@@ -47,7 +58,7 @@ def test_deploy_checks_are_clean_in_production():
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment |= {
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "a-long-random-production-key-" + "k7Qx9" * 10,
+        "DJANGO_SECRET_KEY": KEY,
         "DJANGO_ALLOWED_HOSTS": "news.example",
     }
     result = subprocess.run(

@@ -4,7 +4,22 @@ from django import template
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
+from newsroom.text import strip_controls
+
 register = template.Library()
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta in whole minutes (at least 1)."""
+    return max(1, int(duration.total_seconds() // 60))
+
+
+@register.filter
+def xml_text(value):
+    """Text that XML can hold: without control characters (escaped as usual after)."""
+    return strip_controls(str(value))
+
 
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
