@@ -31,7 +31,9 @@ rm -rf staticfiles
 PYTHON="$work/venv/bin/python" sh docker/collectstatic.sh
 test -f staticfiles/staticfiles.json || fail "no manifest after collectstatic"
 
-echo "-- a fresh database"
+echo "-- a fresh database, and an empty Redis database for the page cache"
+REDIS_URL="${SMOKE_REDIS_URL:-redis://127.0.0.1:6379/13}"
+python -c "import redis, sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS_URL"
 psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS $DB_NAME" -c "CREATE DATABASE $DB_NAME"
 
 start_proxy() {
@@ -52,6 +54,7 @@ env -i PATH="$PATH" HOME="$work" LANG=C.UTF-8 \
     DJANGO_SUPERUSER_USERNAME=admin DJANGO_SUPERUSER_PASSWORD="Kx7-$RANDOM-tuq4-$RANDOM-vb" \
     DJANGO_SUPERUSER_EMAIL=admin@example.com \
     GUNICORN_BIND="127.0.0.1:$PORT" WEB_CONCURRENCY=2 \
+    REDIS_URL="$REDIS_URL" \
     docker/entrypoint.sh gunicorn --config gunicorn.conf.py > "$work/server.log" 2>&1 &
 gunicorn_pid=$!
 
@@ -88,10 +91,22 @@ for header in strict-transport-security x-frame-options x-content-type-options r
     grep -qi "^$header:" <<<"$headers" || fail "/admin/login/ lacks $header"
 done
 
-echo "-- readiness with the database gone, then back"
+echo "-- the database gone: kept pages served stale, others a 503 with the security headers"
+get -o /dev/null "$base/"  # in the shared page cache now
 kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true; proxy_pid=""
 [ "$(status "$base/readyz")" = 503 ] || fail "/readyz is not 503 without a database"
 [ "$(status "$base/healthz")" = 200 ] || fail "/healthz must not need the database"
+headers="$(get -D - -o /dev/null "$base/")"
+grep -q "^HTTP/1.1 200" <<<"$headers" || fail "the kept home page is not served without a database"
+grep -qi "^age:" <<<"$headers" || fail "a stale page does not say its Age"
+headers="$(get -D - -o /dev/null "$base/agencies/")"
+grep -q "^HTTP/1.1 503" <<<"$headers" || fail "an unkept page is not a 503 without a database"
+grep -qi "^retry-after:" <<<"$headers" || fail "the 503 has no Retry-After"
+for header in strict-transport-security x-frame-options x-content-type-options referrer-policy \
+    content-security-policy; do
+    grep -qi "^$header:" <<<"$headers" || fail "the 503 lacks $header"
+done
+[ "$(status "$base/static/$css")" = 200 ] || fail "static files need the database"
 start_proxy
 ok=""
 for _ in $(seq 20); do [ "$(status "$base/readyz")" = 200 ] && ok=1 && break; sleep 0.5; done
