@@ -38,7 +38,7 @@ class AgencyAdmin(admin.ModelAdmin):
     def indented_name(self, obj):
         return f"{'　' * obj.depth}{obj.name}"
 
-    @admin.action(description="标记为已核实")
+    @admin.action(description="标记为已核实", permissions=["change"])
     def mark_verified(self, request, queryset):
         updated = queryset.update(verified=True)
         self.message_user(request, f"已核实 {updated} 个机构。")
@@ -57,7 +57,7 @@ class OfficerAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return names_visible_to(request.user, super().get_queryset(request), "officers")
 
-    @admin.action(description="标记为已核实")
+    @admin.action(description="标记为已核实", permissions=["change"])
     def mark_verified(self, request, queryset):
         updated = queryset.update(verified=True)
         self.message_user(request, f"已核实 {updated} 名民警。")

@@ -145,6 +145,9 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
 
+    def _edited(self):
+        return any(name != "loaded_version" for name in self.changed_data)
+
     def clean(self):
         cleaned = super().clean()
         if not self.instance.pk:
@@ -158,16 +161,15 @@ class ArticleAdminForm(forms.ModelForm):
             who = display_name(last.history_user) if last else "他人"
             when = timezone.localtime(current.updated_at)
             compare = compare_link(current, loaded)
+            if self.data.get("_workflow") and not self._edited():
+                message = "您打开稿件后，{} 于 {} 修改了它，您的操作没有执行。请先查看改动：{}"
+            else:
+                message = (
+                    "此稿件已被 {} 于 {} 修改，您的修改没有保存（流程操作也没有执行）。"
+                    "请复制您改动的内容，重新打开稿件后再改。{}"
+                )
             raise ValidationError(
-                format_html(
-                    "此稿件已被 {} 于 {} 修改，您的修改没有保存{}。请复制您改动的内容，"
-                    "重新打开稿件后再改。{}",
-                    who,
-                    f"{when:%Y-%m-%d %H:%M:%S}",
-                    "，流程操作也没有执行" if self.data.get("_workflow") else "",
-                    compare,
-                ),
-                code="stale",
+                format_html(message, who, f"{when:%Y-%m-%d %H:%M:%S}", compare), code="stale"
             )
         if current.state == State.PUBLISHED and self.has_changed():
             revision = current.open_revision()
@@ -177,8 +179,8 @@ class ArticleAdminForm(forms.ModelForm):
                     format_html(
                         "此稿件已有一份未签发的修改稿（{}，{}），您的修改没有保存。"
                         '请在<a href="{}">修改稿</a>中继续修改。',
-                        display_name(revision.author),
-                        revision.status_label,
+                        revision_starter(revision),
+                        state_label(revision),
                         url,
                     ),
                     code="revision-open",
@@ -197,6 +199,20 @@ class ArticleAdminForm(forms.ModelForm):
                     f"{label}没有执行：{exc} 您的修改也没有保存，仍在下方。", code="workflow"
                 ) from None
         return cleaned
+
+
+def state_label(article):
+    """The state as the desk says it: 修改稿·审核中·终审, 定时发布, 草稿…"""
+    label = article.status_label
+    if article.state == State.REVIEW:
+        label = f"{label}·{stage_name(article.review_stage)}"
+    return f"修改稿·{label}" if article.is_revision else label
+
+
+def revision_starter(revision):
+    """Who began ``revision`` (its first saved version), by name."""
+    first = revision.history.select_related("history_user").last()
+    return display_name(first.history_user if first else None)
 
 
 def compare_link(article, version):
@@ -316,6 +332,11 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [PhotoInline, CorrectionInline]
     show_full_result_count = False
     actions = ["bulk_submit", "bulk_approve", "bulk_publish"]
+
+    def view_on_site(self, obj):
+        # Only a live story has a public page: a draft, a revision or a scheduled story
+        # would be a 404 (the preview shows those).
+        return obj.get_absolute_url() if obj.is_live else None
 
     @admin.display(description="状态", ordering="state")
     def status(self, obj):
@@ -482,7 +503,7 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             obj.refresh_from_db()
             messages.success(
-                request, f"《{obj.title}》：{Action(action).label}，现为“{self.status(obj)}”。"
+                request, f"《{obj.title}》：{Action(action).label}，现为“{state_label(obj)}”。"
             )
 
     # -- The change form: workflow, timeline, who else is editing ----------------------------
@@ -529,6 +550,8 @@ class ArticleAdmin(admin.ModelAdmin):
             if article.state == State.REVIEW
             else "",
             "heartbeat_seconds": max(settings.NEWSROOM_EDIT_SESSION_SECONDS // 3, 5),
+            # A refused step shows the form again: with the time the chief typed.
+            "schedule_value": request.POST.get("_workflow_publish_at", ""),
         }  # fmt: skip
         if article.is_revision:
             live = article.revision_of
@@ -539,8 +562,8 @@ class ArticleAdmin(admin.ModelAdmin):
             revision = article.open_revision()
             if revision is not None:
                 context["revision"] = revision
-                begun = revision.history.select_related("history_user").last()
-                context["revision_author"] = display_name(begun.history_user if begun else None)
+                context["revision_author"] = revision_starter(revision)
+                context["revision_state"] = state_label(revision)
                 context["revision_rows"] = article_rows(article, revision)
         if article.state == State.REVIEW:
             context.update(self._since_last_approval(article))
@@ -623,7 +646,7 @@ class ArticleAdmin(admin.ModelAdmin):
             article.refresh_from_db()
             label = Action(action).label
             messages.success(
-                request, f"《{article.title}》：{label}，现为“{self.status(article)}”。"
+                request, f"《{article.title}》：{label}，现为“{state_label(article)}”。"
             )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
 

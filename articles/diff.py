@@ -30,19 +30,74 @@ def _shown(old, field, value):
     return str(value)
 
 
+class Line(str):
+    """A diff line ("- …", "+ …", "  …") that also knows which characters changed:
+    ``parts`` is ``[(text, changed)]`` after the two-character prefix."""
+
+    parts = ()
+
+    @property
+    def kind(self):
+        return {"-": "removed", "+": "added"}.get(self[:1], "same")
+
+
+def _line(prefix, text, parts=None):
+    line = Line(f"{prefix} {text}")
+    line.parts = parts if parts is not None else [(text, prefix != " ")]
+    return line
+
+
+def _changed_pair(before, after):
+    """The two lines of a changed paragraph, each marking just the characters that differ
+    (a long Chinese paragraph otherwise shows as two lines that look the same)."""
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    old, new = [], []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            old.append((before[i1:i2], False))
+            new.append((after[j1:j2], False))
+        else:
+            if i2 > i1:
+                old.append((before[i1:i2], True))
+            if j2 > j1:
+                new.append((after[j1:j2], True))
+    return _line("-", before, old), _line("+", after, new)
+
+
+def body_lines(before, after):
+    """The body's paragraphs, unchanged ones as context, changed ones as a pair with the
+    changed characters marked, added and removed ones whole."""
+    old, new = str(before).splitlines(), str(after).splitlines()
+    lines = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            lines += [_line(" ", text) for text in old[i1:i2]]
+            continue
+        removed, added = old[i1:i2], new[j1:j2]
+        for index in range(max(len(removed), len(added))):
+            if index < len(removed) and index < len(added):
+                lines += _changed_pair(removed[index], added[index])
+            elif index < len(removed):
+                lines.append(_line("-", removed[index]))
+            else:
+                lines.append(_line("+", added[index]))
+    return lines
+
+
 def field_rows(old, new, fields=DIFF_FIELDS):
     """``[(label, lines)]`` for each of ``fields`` that differs between ``old`` and ``new``
-    (articles or history records): the body as a line diff, others as a pair of lines."""
+    (articles or history records): the body paragraph by paragraph with the changed
+    characters marked, others as a pair of lines."""
     rows = []
     for field in fields:
         before, after = getattr(old, field), getattr(new, field)
         if before == after:
             continue
-        if field == "body":
-            lines = difflib.ndiff(str(before).splitlines(), str(after).splitlines())
-            diff = [line for line in lines if not line.startswith("?")]
+        if field in ("body", "summary", "title", "subtitle", "kicker"):
+            diff = body_lines(before or "", after or "")
         else:
-            diff = [f"- {_shown(old, field, before)}", f"+ {_shown(new, field, after)}"]
+            diff = [_line("-", _shown(old, field, before)), _line("+", _shown(new, field, after))]
         rows.append((_label(field), diff))
     return rows
 
@@ -62,12 +117,12 @@ def article_rows(old, new):
         before = sorted(str(o) for o in getattr(old, name).all())
         after = sorted(str(o) for o in getattr(new, name).all())
         if before != after:
-            rows.append((_label(name), [f"- {'、'.join(before) or '（无）'}",
-                                        f"+ {'、'.join(after) or '（无）'}"]))  # fmt: skip
+            rows.append((_label(name), [_line("-", "、".join(before) or "（无）"),
+                                        _line("+", "、".join(after) or "（无）")]))  # fmt: skip
     before, after = _photos(old), _photos(new)
     if before != after:
-        lines = [f"- {caption or name or '（无说明）'}" for name, caption, _c, _a in before]
-        lines += [f"+ {caption or name or '（无说明）'}" for name, caption, _c, _a in after]
+        lines = [_line("-", caption or name or "（无说明）") for name, caption, _c, _a in before]
+        lines += [_line("+", caption or name or "（无说明）") for name, caption, _c, _a in after]
         rows.append(("图片", lines))
     return rows
 

@@ -515,7 +515,9 @@ def import_page(
         article._history_user = by
         article._change_reason = f"版面导入：{where}" if created else f"版面重新导入：{where}"
         article.save(keep_timestamps=created or date is not None)
-        article_log_import(article=article, by=by, comment=article._change_reason)
+        article_log_import(
+            article=article, by=by, comment=where if created else f"重新导入 {where}"
+        )
         if publish and article.state == State.DRAFT:
             article_publish_printed(article=article, at=now, by=by)
         _write_names_and_photos(article, story, directory)

@@ -60,7 +60,12 @@ def preview_response(request, article, *, banner):
     response = TemplateResponse(
         request,
         "articles/detail.html",
-        {"story": render_story(request, article), "preview_banner": banner, "noindex": True},
+        {
+            "story": render_story(request, article),
+            "related": "",
+            "preview_banner": banner,
+            "noindex": True,
+        },
     )
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -40,7 +40,7 @@ ROLES = {REPORTER: _REPORTER, EDITOR: _EDITOR, DIRECTOR: _DIRECTOR, CHIEF: _CHIE
 
 # The named account that system steps (page imports) are recorded under: it cannot log in.
 SYSTEM_USERNAME = "importer"
-SYSTEM_NAME = "版面导入"
+SYSTEM_NAME = "导入程序"
 
 
 def system_user():

@@ -55,7 +55,7 @@ def photo_target_articles(user, queryset=None):
     queryset = visible_articles(user, queryset)
     open_now = Q(state__in=OPEN_STATES) | Q(state=State.WITHDRAWN, revision_of__isnull=True)
     if not sees_every_story(user):
-        open_now = Q(state=State.DRAFT)
+        open_now = Q(state=State.DRAFT, revision_of__isnull=True)
     return queryset.filter(open_now)
 
 

@@ -101,3 +101,13 @@ def post_with_token(client, page_url, url, data):
 
 def links(html):
     return [unescape(href) for href in re.findall(r'href="([^"#]+)', html)]
+
+
+def diff_lines(html):
+    """The lines of the differences shown on a page, as ``(kind, text)``: kind is
+    "removed", "added" or "same", text without its marks."""
+    found = []
+    for kind, inner in re.findall(r'<p class="(removed|added|same)">(.*?)</p>', html, re.S):
+        inner = re.sub(r'<span class="(sign|visually-hidden)"[^>]*>.*?</span>', "", inner)
+        found.append((kind, unescape(re.sub(r"<[^>]+>", "", inner))))
+    return found

@@ -23,7 +23,7 @@ from articles.ingest import import_page
 from articles.models import Action, Article, Photo, Section, State, WorkflowEvent
 from articles.roles import CHIEF, DIRECTOR, EDITOR, REPORTER, ensure_roles
 
-from .desk import csrf_client, form_fields, links, post_with_token, submit
+from .desk import csrf_client, diff_lines, form_fields, links, post_with_token, submit
 from .factories import ArticleFactory, PhotoFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_an_editors_edit_to_a_live_story_waits_for_the_chief(users, seed):
     # The live story's page says a revision waits, and shows its difference.
     html = editor.get(change_url(live)).text
     assert f"/admin/articles/article/{revision.pk}/change/" in html
-    assert "+ 改过的标题" in html
+    assert ("added", "改过的标题") in diff_lines(html)
     # A second edit on the live story's form is refused: it belongs in the revision.
     response = submit(editor, change_url(live), {"subtitle": "又一处修改"})
     assert response.status_code == 200 and "已有一份未签发的修改稿" in response.text
@@ -312,7 +312,8 @@ def test_an_approval_of_text_that_changed_since_it_was_opened_is_refused(users):
     assert article.review_stage == 2
     # Opened again, the page shows what changed since 初审 approved it; then it may pass.
     html = director.get(change_url(article)).text
-    assert "以来的修改" in html and "+ 初审后改写的正文。" in html and "- 送审时的正文。" in html
+    assert "以来的修改" in html
+    assert {("added", "初审后改写的正文。"), ("removed", "送审时的正文。")} <= set(diff_lines(html))
     assert press(director, article, "approve").status_code == 302
     article.refresh_from_db()
     assert article.review_stage == 3
@@ -518,3 +519,49 @@ def test_sections_stay_public_and_unknown_slugs_answer_like_hidden_names(users):
     assert hidden.status_code == missing.status_code == 404
     assert hidden.content == missing.content
     assert Section.objects.exists()
+
+
+# -- Found by walking the desk in a browser ------------------------------------------------------
+
+
+def test_a_reporter_cannot_verify_names_with_a_bulk_action(users):
+    import_seed(publish=False)
+    officer = Officer.objects.filter(verified=False).first()
+    own = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    own.officers.add(officer)  # so the reporter may see the officer
+    reporter = csrf_client(users["reporter"])
+    response = post_with_token(
+        reporter, "/admin/agencies/officer/", "/admin/agencies/officer/",
+        {"action": "mark_verified", "_selected_action": [str(officer.pk)]},
+    )  # fmt: skip
+    assert response.status_code in (200, 302, 403)
+    officer.refresh_from_db()
+    assert not officer.verified
+
+
+def test_a_reporter_cannot_touch_a_revision_an_editor_began_on_their_story(users):
+    live = ArticleFactory(author=users["reporter"])
+    PhotoFactory(article=live)
+    revision, _photos = workflow.article_start_revision(article=live, by=users["director"])
+    reporter = csrf_client(users["reporter"])
+    html = reporter.get(change_url(revision)).text
+    assert 'value="discard"' not in html and 'value="submit"' not in html
+    with pytest.raises(workflow.WorkflowError):
+        workflow.article_discard_revision(article=revision, by=users["reporter"])
+    photo = revision.photos.get()
+    page = reporter.get(f"/admin/articles/photo/{photo.pk}/change/")
+    assert page.status_code in (302, 403, 404) or 'name="caption"' not in page.text
+
+
+def test_only_a_live_story_links_to_its_public_page(users, seed):
+    editor = csrf_client(users["editor"])
+    live = seed[1]
+    assert live.get_absolute_url() in editor.get(change_url(live)).text
+    revision, _photos = workflow.article_start_revision(article=live, by=users["editor"])
+    assert f"/articles/{revision.pk}/" not in editor.get(change_url(revision)).text
+
+
+def test_a_preview_shows_no_template_placeholders(users):
+    draft = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    html = csrf_client(users["editor"]).get(f"/admin/articles/article/{draft.pk}/preview/").text
+    assert "{{" not in html and "未发布" in html

@@ -14,6 +14,7 @@ from articles.models import Article, State, WorkflowEvent
 from articles.preview import share_url
 from articles.roles import CHIEF, DIRECTOR, EDITOR, REPORTER, ensure_roles
 
+from .desk import diff_lines
 from .factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +187,8 @@ def test_history_compare_and_revert(users, as_user):
         f"/admin/articles/article/{article.pk}/versions/compare/",
         {"a": first.history_id, "b": "current"},
     ).text
-    assert "- 第一版。" in html and "+ 第二版。" in html
+    assert {("removed", "第一版。"), ("added", "第二版。")} <= set(diff_lines(html))
+    assert "<del>一</del>" in html and "<ins>二</ins>" in html  # just the changed characters
     response = client.post(
         f"/admin/articles/article/{article.pk}/versions/{first.history_id}/revert/"
     )

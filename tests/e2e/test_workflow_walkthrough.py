@@ -21,14 +21,18 @@ PASSWORD = "e2e-password-Quk7"
 
 
 @pytest.fixture
-def newsroom(fast_passwords):
+def newsroom(staff):
+    return SectionFactory(name="要闻", slug="yao-wen")
+
+
+@pytest.fixture
+def staff(fast_passwords):
     ensure_roles()
     User = get_user_model()
     for name, group in [("jizhe", REPORTER), ("bianji", EDITOR), ("zhuren", DIRECTOR),
                         ("zongbian", CHIEF)]:  # fmt: skip
         user = User.objects.create_user(name, password=PASSWORD, is_staff=True)
         user.groups.add(Group.objects.get(name=group))
-    return SectionFactory(name="要闻", slug="yao-wen")
 
 
 def login(new_page, live_server, username):
@@ -124,12 +128,13 @@ def test_a_reader_with_a_shared_link_reads_the_draft(new_page, live_server, news
     assert "预览稿" in reader.inner_text(".preview-banner")
 
 
-def test_a_chief_editors_day_on_the_printed_page(new_page, live_server, newsroom):
+def test_a_chief_editors_day_on_the_printed_page(new_page, live_server, staff):
     """Open a story as imported from the printed page, correct it, change its live text
     (readers keep the old one until it is published), publish the change, schedule another
     story at 终审, withdraw one."""
     call_command("load_seed", verbosity=0)
     story = Article.objects.get(source_position=1)
+    section = story.section
     public_url = f"{live_server.url}{story.get_absolute_url()}"
     change_url = f"{live_server.url}/admin/articles/article/{story.pk}/change/"
     chief = login(new_page, live_server, "zongbian")
@@ -154,7 +159,7 @@ def test_a_chief_editors_day_on_the_printed_page(new_page, live_server, newsroom
     assert "修改稿" in chief.inner_text("#revision-notice")
     reader.goto(public_url)
     assert story.title in reader.inner_text("h1")
-    assert "+ 二连边检站：疫情中的坚守" in chief.inner_text("#revision-diff")
+    assert "二连边检站：疫情中的坚守" in chief.inner_text("#revision-diff p.added")
 
     # Sent to 终审 and approved there, it replaces the live text under the same URL.
     act(chief, "submit")
@@ -164,7 +169,7 @@ def test_a_chief_editors_day_on_the_printed_page(new_page, live_server, newsroom
 
     # Another story waits at 终审: approved with a time, it is scheduled, not published.
     waiting = ArticleFactory(
-        title="定时发布的稿件", section=newsroom, state=State.REVIEW, review_stage=3,
+        title="定时发布的稿件", section=section, state=State.REVIEW, review_stage=3,
         publish_at=None, author=get_user_model().objects.get(username="jizhe"),
     )  # fmt: skip
     chief.goto(f"{live_server.url}/admin/articles/article/{waiting.pk}/change/")

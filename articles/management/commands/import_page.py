@@ -37,7 +37,7 @@ class Command(BaseCommand):
             help="重新导入时，已发布稿件的新文字作为修改稿送审（默认拒绝覆盖）",
         )
         parser.add_argument(
-            "--user", help="以此用户名记录导入（默认为系统账号“版面导入”）", metavar="USERNAME"
+            "--user", help="以此用户名记录导入（默认为系统账号“导入程序”）", metavar="USERNAME"
         )
 
     def handle(self, *args, path, date, section, section_of, page, publish, pending, user,
