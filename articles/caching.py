@@ -19,7 +19,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import DatabaseError, connection, connections
+from django.db import DatabaseError, InterfaceError, connection, connections
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -33,6 +33,8 @@ CHANNEL = "newsroom_generation"
 # Copies of pages in this process, checked against the generation like the shared ones.
 local_pages = caches["fragments"]
 GENERATION_SQL = "SELECT value FROM {table} WHERE id = 1"
+# What a database that cannot be reached raises (InterfaceError is not a DatabaseError).
+DatabaseErrors = (DatabaseError, InterfaceError)
 
 
 def _table():
@@ -297,7 +299,7 @@ class PageCacheMiddleware:
         entry = local_pages.get(key)
         try:
             gen = generation(request)
-        except DatabaseError as exc:
+        except DatabaseErrors as exc:
             if not is_database_outage(exc):
                 raise
             # The database is down: a page kept from before is better than none. Anything
