@@ -4,7 +4,7 @@
 FROM python:3.12.12-slim-bookworm AS builder
 ENV PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY requirements.lock ./
 COPY docker/build-venv.sh docker/
 RUN sh docker/build-venv.sh /opt/venv
 
@@ -20,12 +20,14 @@ RUN groupadd --system --gid 10001 newsroom \
     && chown newsroom:newsroom /data/media
 WORKDIR /app
 COPY --from=builder /opt/venv /opt/venv
-COPY --chown=newsroom:newsroom . .
+# The code and the collected static files belong to root: the app user reads them and
+# cannot rewrite them. It writes only to /data/media.
+COPY . .
 RUN sh docker/collectstatic.sh
 USER 10001:10001
 EXPOSE 8000
 VOLUME ["/data/media"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+    CMD ["python", "/app/docker/healthcheck.py"]
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
 CMD ["gunicorn", "--config", "gunicorn.conf.py"]

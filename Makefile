@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 FIXTURE_DB := $(CURDIR)/.fixtures.sqlite3
 
-.PHONY: run test lint format fixtures ci venv admin migrate clean backup restore bench
+.PHONY: run test lint format fixtures ci venv admin migrate clean backup restore bench lock
 
 venv: $(VENV)/.installed
 
@@ -66,6 +66,11 @@ restore: venv
 ## runs a quick one.
 bench: venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## Pin the runtime dependencies (with hashes) that the image installs: requirements.lock
+lock: venv
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url \
+	    --no-emit-find-links --no-emit-trusted-host -o requirements.lock pyproject.toml
 
 ci:
 	bash .ci/run

@@ -22,18 +22,40 @@ trap cleanup EXIT
 
 fail() { echo "deploy smoke: FAIL: $*" >&2; [ -f "$work/server.log" ] && tail -40 "$work/server.log" >&2; exit 1; }
 
-echo "-- building the image's virtualenv"
+# The image's user must be able to run Python: a Python installed under root's home (pyenv)
+# is copied out first, as the image's base carries its own.
+as_user=""
+if [ "$(id -u)" = 0 ]; then
+    as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+    pybase="$(python3 -c 'import sys; print(sys.base_prefix)')"
+    if ! $as_user test -x "$pybase/bin/python3"; then
+        cp -a "$pybase" "$work/python"
+        export PATH="$work/python/bin:$PATH" LD_LIBRARY_PATH="$work/python/lib"
+    fi
+fi
+
+echo "-- building the image's virtualenv (from requirements.lock)"
 sh docker/build-venv.sh "$work/venv"
 export PATH="$work/venv/bin:$PATH"
 
-echo "-- collectstatic with the image's dummy settings"
-rm -rf staticfiles
-PYTHON="$work/venv/bin/python" sh docker/collectstatic.sh
-test -f staticfiles/staticfiles.json || fail "no manifest after collectstatic"
+echo "-- the image's tree: what .dockerignore lets in, static files collected, owned by root"
+app="$work/app"
+mkdir -p "$app"
+tar -C . --exclude=./.git --exclude=./.venv --exclude=./staticfiles --exclude=./media \
+    --exclude=./tests --exclude=./bench --exclude=./.ci --exclude=./scripts \
+    --exclude=./backups --exclude='*.sqlite3' --exclude=__pycache__ --exclude=.pytest_cache \
+    --exclude=.ruff_cache --exclude=./.env -cf - . | tar -C "$app" -xf -
+(cd "$app" && PYTHON="$work/venv/bin/python" sh docker/collectstatic.sh)
+test -f "$app/staticfiles/staticfiles.json" || fail "no manifest after collectstatic"
+[ ! -e "$app/tests" ] || fail "tests are in the image"
+chmod -R a+rX,go-w "$app" "$work/venv" ${pybase:+"$work/python"}
+chmod 755 "$work"
+mkdir -p "$work/media" "$work/home"
+chown nobody:nogroup "$work/media" "$work/home"
 
 echo "-- a fresh database, and an empty Redis database for the page cache"
-REDIS_URL="${SMOKE_REDIS_URL:-redis://127.0.0.1:6379/13}"
-python -c "import redis, sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS_URL"
+cache_url="${SMOKE_REDIS_URL:-redis://127.0.0.1:6379/13}"
+python -c "import redis, sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$cache_url"
 psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS $DB_NAME" -c "CREATE DATABASE $DB_NAME"
 
 start_proxy() {
@@ -44,18 +66,25 @@ start_proxy() {
 }
 start_proxy
 
-echo "-- entrypoint + gunicorn (production settings)"
-env -i PATH="$PATH" HOME="$work" LANG=C.UTF-8 \
-    DJANGO_DEBUG=0 \
-    DJANGO_SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-    DJANGO_ALLOWED_HOSTS=localhost \
-    DATABASE_URL="postgres://postgres@127.0.0.1:$PROXY_PORT/$DB_NAME" \
-    DJANGO_MIGRATE=1 NEWSROOM_LOAD_SEED=1 \
-    DJANGO_SUPERUSER_USERNAME=admin DJANGO_SUPERUSER_PASSWORD="Kx7-$RANDOM-tuq4-$RANDOM-vb" \
-    DJANGO_SUPERUSER_EMAIL=admin@example.com \
-    GUNICORN_BIND="127.0.0.1:$PORT" WEB_CONCURRENCY=2 \
-    REDIS_URL="$REDIS_URL" \
-    docker/entrypoint.sh gunicorn --config gunicorn.conf.py > "$work/server.log" 2>&1 &
+echo "-- entrypoint + gunicorn as an unprivileged user, code read-only, .env.example's settings"
+# The environment as .env.example ships it, then only what a deployment must set itself
+# (its key, host, database and cache, behind a TLS proxy), as the image's user would run.
+shipped="$(grep -E '^[A-Z_]+=' .env.example | sed 's/^/export /')"
+(
+    eval "$shipped"
+    exec env -i PATH="$PATH" HOME="$work/home" LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 \
+        LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}" \
+        $(env | grep -E "^($(grep -oE '^[A-Z_]+' .env.example | paste -sd'|'))=" ) \
+        DJANGO_SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+        DJANGO_ALLOWED_HOSTS=localhost \
+        DJANGO_SECURE_SSL_REDIRECT=1 \
+        DATABASE_URL="postgres://postgres@127.0.0.1:$PROXY_PORT/$DB_NAME" \
+        REDIS_URL="$cache_url" MEDIA_ROOT="$work/media" \
+        DJANGO_SUPERUSER_USERNAME=admin DJANGO_SUPERUSER_PASSWORD="Kx7-$RANDOM-tuq4-$RANDOM-vb" \
+        DJANGO_SUPERUSER_EMAIL=admin@example.com \
+        GUNICORN_BIND="127.0.0.1:$PORT" \
+        $as_user sh -c 'cd "$0" && exec docker/entrypoint.sh gunicorn --config gunicorn.conf.py' "$app"
+) > "$work/server.log" 2>&1 &
 gunicorn_pid=$!
 
 base="http://127.0.0.1:$PORT"
@@ -79,7 +108,7 @@ article_url="$(grep -o 'href="/articles/[0-9]*/[a-z0-9-]*/"' <<<"$home" | head -
 [ "$(curl -sS -o /dev/null -w '%{http_code}' -H 'Host: localhost' "$base/")" = 301 ] \
     || fail "plain HTTP is not redirected to HTTPS"
 
-css="$(python -c 'import json; print(json.load(open("staticfiles/staticfiles.json"))["paths"]["css/site.css"])')"
+css="$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["paths"]["css/site.css"])' "$app/staticfiles/staticfiles.json")"
 headers="$(get -D - -o /dev/null -H "Accept-Encoding: gzip, br" "$base/static/$css")"
 grep -qi "^content-encoding: \(gzip\|br\)" <<<"$headers" || fail "static file not compressed"
 grep -qi "^cache-control: .*max-age=315360000" <<<"$headers" || fail "static file not cached far ahead"
@@ -118,4 +147,6 @@ code=0; wait "$gunicorn_pid" || code=$?
 gunicorn_pid=""
 [ "$code" = 0 ] || fail "gunicorn exited with $code on TERM"
 grep -q "Shutting down" "$work/server.log" || fail "no clean shutdown in the log"
+! grep -qi "permission denied\|PermissionError" "$work/server.log" \
+    || fail "permission errors in the server log (the image's user must not need to write the code)"
 echo "deploy smoke: ok"

@@ -3,6 +3,12 @@
 # create an admin, then hand the process over to the command (gunicorn by default).
 set -eu
 
+# gunicorn reads WEB_CONCURRENCY as it starts and cannot take an empty value (as
+# .env.example ships it): empty means unset, and gunicorn.conf.py picks 2 × cores + 1.
+if [ -z "${WEB_CONCURRENCY:-}" ]; then
+    unset WEB_CONCURRENCY
+fi
+
 python manage.py wait_for_db --timeout "${DATABASE_WAIT_TIMEOUT:-60}"
 
 if [ "${DJANGO_MIGRATE:-0}" = "1" ]; then
