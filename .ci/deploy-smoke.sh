@@ -25,11 +25,13 @@ fail() { echo "deploy smoke: FAIL: $*" >&2; [ -f "$work/server.log" ] && tail -4
 # The image's user must be able to run Python: a Python installed under root's home (pyenv)
 # is copied out first, as the image's base carries its own.
 as_user=""
+copied=""
 if [ "$(id -u)" = 0 ]; then
     as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
     pybase="$(python3 -c 'import sys; print(sys.base_prefix)')"
     if ! $as_user test -x "$pybase/bin/python3"; then
         cp -a "$pybase" "$work/python"
+        copied="$work/python"
         export PATH="$work/python/bin:$PATH" LD_LIBRARY_PATH="$work/python/lib"
     fi
 fi
@@ -48,10 +50,10 @@ tar -C . --exclude=./.git --exclude=./.venv --exclude=./staticfiles --exclude=./
 (cd "$app" && PYTHON="$work/venv/bin/python" sh docker/collectstatic.sh)
 test -f "$app/staticfiles/staticfiles.json" || fail "no manifest after collectstatic"
 [ ! -e "$app/tests" ] || fail "tests are in the image"
-chmod -R a+rX,go-w "$app" "$work/venv" ${pybase:+"$work/python"}
+chmod -R a+rX,go-w "$app" "$work/venv" ${copied:+"$copied"}
 chmod 755 "$work"
 mkdir -p "$work/media" "$work/home"
-chown nobody:nogroup "$work/media" "$work/home"
+if [ -n "$as_user" ]; then chown nobody:nogroup "$work/media" "$work/home"; fi
 
 echo "-- a fresh database, and an empty Redis database for the page cache"
 cache_url="${SMOKE_REDIS_URL:-redis://127.0.0.1:6379/13}"

@@ -85,10 +85,20 @@ def officer_header(request, slug):
     """An officer's name, agency, post and biography, rendered once per generation."""
 
     def build():
-        officer = Officer.objects.select_related("agency").filter(slug=slug).first()
+        named = Exists(Article.objects.live().filter(agencies=OuterRef("agency_id")))
+        officer = (
+            Officer.objects.select_related("agency")
+            .annotate(agency_named=named)
+            .filter(slug=slug)
+            .first()
+        )
         if officer is None:
             return None
-        html = render_to_string("agencies/officer_header.html", {"officer": officer}, request)
+        # An agency found in copy is named here only once it is public itself.
+        agency = officer.agency
+        shown = agency if agency and (agency.verified or officer.agency_named) else None
+        context = {"officer": officer, "agency": shown}
+        html = render_to_string("agencies/officer_header.html", context, request)
         return {"pk": officer.pk, "name": officer.name, "html": html}
 
     return cached(request, f"officer:{slug}", build)

@@ -21,6 +21,7 @@ from agencies.models import Agency, AgencyKind
 from . import workflow
 from .diff import article_rows, field_rows, record_at
 from .models import (
+    CONTENT_FIELDS,
     Action,
     Article,
     Correction,
@@ -113,11 +114,13 @@ def parse_publish_at(text):
     if not text:
         return None
     try:
-        at = parse_datetime(text.replace("\x00", ""))
+        at = parse_datetime(text)
     except ValueError:  # well formed, but no such day or hour (2026-02-30)
         raise workflow.WorkflowError(f"发布时间“{text}”不存在，请检查日期。") from None
     if at is None:
         raise workflow.WorkflowError("发布时间格式不对，应为 YYYY-MM-DD HH:MM。")
+    if not 2000 <= at.year <= 2999:
+        raise workflow.WorkflowError(f"发布时间“{text}”超出范围。")
     return timezone.make_aware(at) if timezone.is_naive(at) else at
 
 
@@ -148,6 +151,12 @@ class ArticleAdminForm(forms.ModelForm):
     def _edited(self):
         return any(name != "loaded_version" for name in self.changed_data)
 
+    def _photos_edited(self):
+        # The admin binds the inlines before it validates this form (ModelAdmin's
+        # _changeform_view), so their edits are known here.
+        formsets = getattr(self.request, "newsroom_formsets", []) if self.request else []
+        return any(form.has_changed() for formset in formsets for form in formset.forms)
+
     def clean(self):
         cleaned = super().clean()
         if not self.instance.pk:
@@ -171,7 +180,7 @@ class ArticleAdminForm(forms.ModelForm):
             raise ValidationError(
                 format_html(message, who, f"{when:%Y-%m-%d %H:%M:%S}", compare), code="stale"
             )
-        if current.state == State.PUBLISHED and self.has_changed():
+        if current.state == State.PUBLISHED and (self._edited() or self._photos_edited()):
             revision = current.open_revision()
             if revision is not None:
                 url = reverse("admin:articles_article_change", args=[revision.pk])
@@ -180,7 +189,7 @@ class ArticleAdminForm(forms.ModelForm):
                         "此稿件已有一份未签发的修改稿（{}，{}），您的修改没有保存。"
                         '请在<a href="{}">修改稿</a>中继续修改。',
                         revision_starter(revision),
-                        state_label(revision),
+                        workflow.state_label(revision),
                         url,
                     ),
                     code="revision-open",
@@ -199,14 +208,6 @@ class ArticleAdminForm(forms.ModelForm):
                     f"{label}没有执行：{exc} 您的修改也没有保存，仍在下方。", code="workflow"
                 ) from None
         return cleaned
-
-
-def state_label(article):
-    """The state as the desk says it: 修改稿·审核中·终审, 定时发布, 草稿…"""
-    label = article.status_label
-    if article.state == State.REVIEW:
-        label = f"{label}·{stage_name(article.review_stage)}"
-    return f"修改稿·{label}" if article.is_revision else label
 
 
 def revision_starter(revision):
@@ -390,6 +391,14 @@ class ArticleAdmin(admin.ModelAdmin):
         # Stories are withdrawn, not deleted: the record and its history stay.
         return request.user.is_superuser
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("agencies", "officers"):
+            # The choices are also what a posted id is checked against: a reporter cannot
+            # link (and so read) a name found only in copy they may not see.
+            model = db_field.remote_field.model
+            kwargs["queryset"] = names_visible_to(request.user, model.objects.all(), db_field.name)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.request = request  # a class made for this request: checks the workflow button
@@ -406,11 +415,15 @@ class ArticleAdmin(admin.ModelAdmin):
             if form.has_changed() or self._inlines_changed(request):
                 live = Article.objects.get(pk=obj.pk)  # ``obj`` carries the form's edits
                 revision, photos = workflow.article_start_revision(article=live, by=request.user)
-                for field in [*workflow.CONTENT_FIELDS, "slug"]:
+                if photos is None:
+                    # Begun meanwhile by someone else (the form refuses when one is open):
+                    # never write over their text.
+                    raise PermissionDenied("此稿件刚刚有了一份修改稿，请在修改稿中修改。")
+                for field in [*CONTENT_FIELDS, "slug"]:
                     setattr(revision, field, getattr(obj, field))
                 revision._change_reason = "修改已发布稿件"
                 revision.save()
-                request.newsroom_revision = (revision, photos or {})
+                request.newsroom_revision = (revision, photos)
                 obj.refresh_from_db()  # nothing of the live story changes
         elif form.has_changed():
             super().save_model(request, obj, form, change)
@@ -431,7 +444,18 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         pending = getattr(request, "newsroom_revision", False)
         if pending is False:
-            return super().save_related(request, form, formsets, change)
+            super().save_related(request, form, formsets, change)
+            photos_changed = any(
+                formset.new_objects or formset.changed_objects or formset.deleted_objects
+                for formset in formsets
+                if formset.model is Photo
+            )
+            if change and photos_changed and not form.has_changed():
+                # A photo is part of its story: its change is a new version of the story
+                # (history, and what a re-import compares against).
+                form.instance._change_reason = "修改图片"
+                form.instance.save()
+            return None
         if pending is not None:  # None: a live story saved without changes
             revision, photos = pending
             revision.agencies.set(form.cleaned_data["agencies"])
@@ -503,7 +527,8 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             obj.refresh_from_db()
             messages.success(
-                request, f"《{obj.title}》：{Action(action).label}，现为“{state_label(obj)}”。"
+                request,
+                f"《{obj.title}》：{Action(action).label}，现为“{workflow.state_label(obj)}”。",
             )
 
     # -- The change form: workflow, timeline, who else is editing ----------------------------
@@ -563,7 +588,7 @@ class ArticleAdmin(admin.ModelAdmin):
             if revision is not None:
                 context["revision"] = revision
                 context["revision_author"] = revision_starter(revision)
-                context["revision_state"] = state_label(revision)
+                context["revision_state"] = workflow.state_label(revision)
                 context["revision_rows"] = article_rows(article, revision)
         if article.state == State.REVIEW:
             context.update(self._since_last_approval(article))
@@ -632,7 +657,7 @@ class ArticleAdmin(admin.ModelAdmin):
         try:
             self._run(
                 request, article, action, comment, request.POST.get("publish_at", ""),
-                seen_version=int(seen) if seen.isdigit() else None,
+                seen_version=int(seen) if seen.isascii() and seen.isdigit() else None,
             )  # fmt: skip
         except workflow.StaleVersion as exc:
             messages.error(
@@ -646,33 +671,32 @@ class ArticleAdmin(admin.ModelAdmin):
             article.refresh_from_db()
             label = Action(action).label
             messages.success(
-                request, f"《{article.title}》：{label}，现为“{state_label(article)}”。"
+                request, f"《{article.title}》：{label}，现为“{workflow.state_label(article)}”。"
             )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
 
     @staticmethod
     def _run(request, article, action, comment, publish_at="", seen_version=None):
         user = request.user
-        comment = comment.replace("\x00", "")
         at = parse_publish_at(publish_at)
         seen = {"seen_version": seen_version}
         match action:
             case Action.SUBMIT:
-                workflow.article_submit(article=article, by=user, comment=comment)
+                workflow.article_submit(article=article, by=user, comment=comment, **seen)
             case Action.APPROVE:
                 workflow.article_approve(article=article, by=user, comment=comment, at=at, **seen)
             case Action.RETURN:
-                workflow.article_return(article=article, by=user, comment=comment)
+                workflow.article_return(article=article, by=user, comment=comment, **seen)
             case Action.PUBLISH:
                 workflow.article_publish(article=article, by=user, at=at, comment=comment, **seen)
             case Action.WITHDRAW:
-                workflow.article_withdraw(article=article, by=user, reason=comment)
+                workflow.article_withdraw(article=article, by=user, reason=comment, **seen)
             case Action.RESTORE:
-                workflow.article_restore(article=article, by=user, comment=comment)
+                workflow.article_restore(article=article, by=user, comment=comment, **seen)
             case Action.CORRECT:
-                workflow.article_correct(article=article, by=user, text=comment)
+                workflow.article_correct(article=article, by=user, text=comment, **seen)
             case Action.DISCARD:
-                workflow.article_discard_revision(article=article, by=user, comment=comment)
+                workflow.article_discard_revision(article=article, by=user, comment=comment, **seen)
             case _:
                 raise workflow.WorkflowError("未知的操作。")
 
@@ -764,7 +788,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "new": new,
             "old_user": display_name(old.history_user),
             "new_user": display_name(new.history_user),
-            "rows": field_rows(old, new, [*workflow.CONTENT_FIELDS, "state", "review_stage",
+            "rows": field_rows(old, new, [*CONTENT_FIELDS, "state", "review_stage",
                                           "publish_at", "slug"]),
         }  # fmt: skip
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
@@ -817,6 +841,20 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+    def _touch_story(self, photo, reason):
+        article = Article.objects.filter(pk=photo.article_id).first()
+        if article is not None:
+            article._change_reason = reason
+            article.save()  # a new version of the story: see ArticleAdmin.save_related
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._touch_story(obj, "修改图片" if change else "添加图片")
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._touch_story(obj, "删除图片")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "article":

@@ -26,6 +26,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe, urlencode
 
 from newsroom.errors import is_database_outage
+from newsroom.text import strip_controls
 
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled:{}"
 # PostgreSQL channel on which every bump announces the new generation (see generation()).
@@ -132,12 +133,20 @@ def generation(request=None):
     (SQLite, psycopg 3) and inside transactions, it is read."""
     if request is not None and hasattr(request, "newsroom_generation"):
         return request.newsroom_generation
+    global last_generation
     value = _heard_generation()
     if value is None:
         value = _generation_from_database()
+    last_generation = value
     if request is not None:
         request.newsroom_generation = value
     return value
+
+
+# The content generation this process last knew: a page kept under it was what readers saw
+# when the database went away. A page of an older generation may show a story withdrawn
+# since (or text replaced since), so it is never served stale.
+last_generation = None
 
 
 _one_bump = contextvars.ContextVar("newsroom_one_bump", default=None)
@@ -230,9 +239,17 @@ def page_key(request):
     # The scheme and host are part of the page (canonical links); hashed, the key stays
     # short however long the query string is. The generation is kept in the entry, so
     # that one round trip fetches both it and the page.
-    params = sorted(
-        (name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)
-    )
+    # As the views read them: the last value of each, a page number as a number, text
+    # without control characters and runs of spaces.
+    params = []
+    for name in PAGE_PARAMETERS:
+        value = request.GET.get(name)
+        if value is None:
+            continue
+        value = " ".join(strip_controls(value).split())
+        if name != "q" and value.isascii() and value.isdigit():
+            value = str(int(value))
+        params.append((name, value))
     query = urlencode(params)
     url = f"{origin(request)}{request.path}?{query}".encode()
     return f"newsroom:page:{hashlib.sha256(url).hexdigest()}"
@@ -304,9 +321,9 @@ class PageCacheMiddleware:
                 raise
             # The database is down: a page kept from before is better than none. Anything
             # else goes on to the view, which answers 503 (newsroom.errors).
-            stale = entry if entry is not None else cache.get(key)
-            if stale is not None:
-                return self.replay(request, stale[2], stale[3], stored_at=stale[4])
+            for stale in (entry, cache.get(key) if entry is None else None):
+                if stale is not None and stale[0] == last_generation:
+                    return self.replay(request, stale[2], stale[3], stored_at=stale[4])
             return self.get_response(request)
         shared = entry is None
         if shared:

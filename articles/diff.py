@@ -3,12 +3,8 @@ story and its pending revision, the text a reviewer approved and the text now.""
 
 import difflib
 
-from .models import Article
+from .models import CONTENT_FIELDS, Article
 
-# Compared field by field, in this order; the body line by line.
-DIFF_FIELDS = [
-    "kicker", "title", "subtitle", "summary", "body", "byline", "section_id", "featured",
-]  # fmt: skip
 WORKFLOW_FIELDS = ["state", "review_stage", "publish_at", "slug"]
 LINKS = ["agencies", "officers", "tags"]
 
@@ -85,7 +81,7 @@ def body_lines(before, after):
     return lines
 
 
-def field_rows(old, new, fields=DIFF_FIELDS):
+def field_rows(old, new, fields=CONTENT_FIELDS):
     """``[(label, lines)]`` for each of ``fields`` that differs between ``old`` and ``new``
     (articles or history records): the body paragraph by paragraph with the changed
     characters marked, others as a pair of lines."""
@@ -112,7 +108,7 @@ def _photos(article):
 def article_rows(old, new):
     """Rows for two stories (a live one and its revision): their text, their links to
     agencies, officers and tags, and their photos."""
-    rows = field_rows(old, new, [*DIFF_FIELDS, "slug"])
+    rows = field_rows(old, new, [*CONTENT_FIELDS, "slug"])
     for name in LINKS:
         before = sorted(str(o) for o in getattr(old, name).all())
         after = sorted(str(o) for o in getattr(new, name).all())

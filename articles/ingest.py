@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Officer
+from newsroom.text import CONTROL_CHARACTERS
 
 from .caching import one_bump
 from .models import Article, Photo, Section, State
@@ -46,7 +47,6 @@ CAPTION_RE = re.compile(r"图为([^。！？!?]*)[。！？!?]?")
 # A paragraph that ends with one of these is complete; any other is cut (by a column or
 # page break) when body text follows it.
 SENTENCE_END = set("。！？!?…；;：:”’」』）)》】.—")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 SUMMARY_LENGTH = 150
 
 
@@ -122,7 +122,7 @@ def decode_document(data):
         raise PageImportError(
             "文件不是 UTF-8 编码（可能是 GBK/GB18030），请转换为 UTF-8 后再导入。", line=line
         ) from exc
-    if control := CONTROL_RE.search(text):
+    if control := CONTROL_CHARACTERS.search(text):
         line = text[: control.start()].count("\n") + 1
         raise PageImportError("文件含有控制字符，不是文本文件。", line=line)
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -343,10 +343,16 @@ class _Directory:
         self.report.new_agencies.append(agency)
         return agency
 
-    def resolve_officer(self, mention, agency):
+    def resolve_officer(self, mention, agency, *, fill_in=True):
+        """The officer a mention names, found or created (unverified). ``fill_in``: the copy
+        is being published, so a known officer's missing unit, title or agency may be taken
+        from it (copy that is not published must not change what the officer's public page
+        says)."""
         same_name = self.officers.get(mention.name, [])
         for officer in same_name:
             if agency is None or officer.agency_id in (None, agency.pk):
+                if not fill_in:
+                    return officer
                 changed = False
                 for attr, value in (("unit", mention.unit), ("title", mention.title)):
                     if value and not getattr(officer, attr):
@@ -373,7 +379,7 @@ def _page_time(date, hour):
     return datetime.datetime.combine(date, datetime.time(hour), tzinfo=tz)
 
 
-def _names_in(story, directory):
+def _names_in(story, directory, *, fill_in):
     """The agencies and officers ``story`` names, found or created (unverified)."""
     mentions = find_mentions(story.text)
     resolved, agencies = {}, []
@@ -385,14 +391,14 @@ def _names_in(story, directory):
     officers = []
     for mention in mentions.officers:
         agency = resolved.get(id(mention.agency)) if mention.agency else None
-        officer = directory.resolve_officer(mention, agency)
+        officer = directory.resolve_officer(mention, agency, fill_in=fill_in)
         if officer not in officers:
             officers.append(officer)
     return agencies, officers
 
 
 def _write_names_and_photos(article, story, directory):
-    agencies, officers = _names_in(story, directory)
+    agencies, officers = _names_in(story, directory, fill_in=article.is_live)
     article.agencies.set(agencies)
     article.officers.set(officers)
     existing = list(article.photos.order_by("position", "pk"))

@@ -86,6 +86,12 @@ class State(models.TextChoices):
 # A revision of a live story is open (being written or reviewed) in these states.
 OPEN_STATES = [State.DRAFT, State.REVIEW]
 
+# What a reader reads and an editor writes: what revert brings back, compare shows first and
+# publishing a revision copies into its live story.
+CONTENT_FIELDS = [
+    "kicker", "title", "subtitle", "summary", "body", "byline", "section_id", "featured",
+]  # fmt: skip
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):

@@ -32,7 +32,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .caching import one_bump
+from .diff import article_rows
 from .models import (
+    CONTENT_FIELDS,
     OPEN_STATES,
     Action,
     Article,
@@ -47,12 +49,6 @@ from .roles import revision_stage, stage_count, stage_name, stage_permission
 # A time typed into the form for "now" may be up to a minute old when it arrives: within
 # this it means now; further in the past it is refused (never a silent backdate).
 PAST_GRACE = datetime.timedelta(seconds=60)
-
-# What a reader reads and an editor writes; what revert brings back, compare shows first and
-# publishing a revision copies into its live story.
-CONTENT_FIELDS = [
-    "kicker", "title", "subtitle", "summary", "body", "byline", "section_id", "featured",
-]  # fmt: skip
 
 
 class WorkflowError(Exception):
@@ -96,10 +92,12 @@ def may_change(article, user):
     )
 
 
-def _stage_label(article):
+def state_label(article):
+    """The state as the desk says it: 修改稿·审核中·终审, 定时发布, 草稿…"""
+    label = article.status_label
     if article.state == State.REVIEW:
-        return f"{article.status_label}·{stage_name(article.review_stage)}"
-    return article.status_label
+        label = f"{label}·{stage_name(article.review_stage)}"
+    return f"修改稿·{label}" if article.is_revision else label
 
 
 # -- Checks: each raises WorkflowError, or returns when the move is allowed ------------------
@@ -255,7 +253,7 @@ def _lock(article, *, seen_version=None, action=None):
     fresh = Article.objects.select_for_update().get(pk=article.pk)
     if (fresh.state, fresh.review_stage) != (article.state, article.review_stage):
         raise WorkflowError(
-            f"此稿件刚刚已被他人处理，现为“{_stage_label(fresh)}”，您的操作没有执行。"
+            f"此稿件刚刚已被他人处理，现为“{state_label(fresh)}”，您的操作没有执行。"
         )
     if seen_version is not None and fresh.version != seen_version:
         last = fresh.history.select_related("history_user").first()
@@ -346,13 +344,14 @@ def _notify_stage(article, stage):
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients), robust=True)
 
 
-def article_submit(*, article, by, comment=""):
+def article_submit(*, article, by, comment="", seen_version=None):
     """Send a draft to review: a new story to the first stage, a revision of a live story
     to NEWSROOM_REVISION_STAGE."""
     stage = revision_stage() if article.is_revision else 1
     event = _transition(
-        Action.SUBMIT, article=article, by=by, to_state=State.REVIEW, stage=stage, comment=comment
-    )
+        Action.SUBMIT, article=article, by=by, to_state=State.REVIEW, stage=stage,
+        comment=comment, seen_version=seen_version,
+    )  # fmt: skip
     _notify_stage(article, stage)
     return event
 
@@ -380,12 +379,13 @@ def article_approve(*, article, by, comment="", at=None, seen_version=None):
     )
 
 
-def article_return(*, article, by, comment):
+def article_return(*, article, by, comment, seen_version=None):
     """Send a story in review back to its author as a draft; the comment says why."""
     check(Action.RETURN, article=article, by=by, comment=comment)
     return _transition(
-        Action.RETURN, article=article, by=by, to_state=State.DRAFT, stage=0, comment=comment
-    )
+        Action.RETURN, article=article, by=by, to_state=State.DRAFT, stage=0, comment=comment,
+        seen_version=seen_version,
+    )  # fmt: skip
 
 
 def article_publish(*, article, by, at=None, comment="", seen_version=None):
@@ -407,38 +407,45 @@ def article_publish(*, article, by, at=None, comment="", seen_version=None):
     )
 
 
-def article_withdraw(*, article, by, reason):
-    """Take a published story down; it stays in the archive with its history."""
+def article_withdraw(*, article, by, reason, seen_version=None):
+    """Take a published story down; it stays in the archive with its history. Its open
+    revision, if any, is discarded: a change to text readers no longer see would otherwise
+    land on whatever the story becomes if it is restored and rewritten."""
     check(Action.WITHDRAW, article=article, by=by, comment=reason)
-    return _transition(
-        Action.WITHDRAW,
-        article=article,
-        by=by,
-        to_state=State.WITHDRAWN,
-        stage=0,
-        comment=reason,
-    )
+    with transaction.atomic():
+        event = _transition(
+            Action.WITHDRAW, article=article, by=by, to_state=State.WITHDRAWN, stage=0,
+            comment=reason, seen_version=seen_version,
+        )  # fmt: skip
+        for revision in Article.objects.select_for_update().filter(
+            revision_of=article.pk, state__in=OPEN_STATES
+        ):
+            from_state = revision.state
+            revision.state, revision.review_stage = State.WITHDRAWN, 0
+            revision._history_user = by
+            revision._change_reason = "原稿撤稿，修改稿随之放弃"
+            revision.save()
+            _event(revision, by=by, action=Action.DISCARD, from_state=from_state,
+                   comment=revision._change_reason)  # fmt: skip
+    return event
 
 
-def article_restore(*, article, by, comment=""):
+def article_restore(*, article, by, comment="", seen_version=None):
     """Bring a withdrawn story back as a draft, to go through review again."""
     return _transition(
-        Action.RESTORE, article=article, by=by, to_state=State.DRAFT, stage=0, comment=comment
-    )
+        Action.RESTORE, article=article, by=by, to_state=State.DRAFT, stage=0, comment=comment,
+        seen_version=seen_version,
+    )  # fmt: skip
 
 
-def article_correct(*, article, by, text):
+def article_correct(*, article, by, text, seen_version=None):
     """Add a correction, shown under the published story with its time."""
     check(Action.CORRECT, article=article, by=by, comment=text)
     with transaction.atomic():
         event = _transition(
-            Action.CORRECT,
-            article=article,
-            by=by,
-            to_state=State.PUBLISHED,
-            stage=0,
-            comment=text,
-        )
+            Action.CORRECT, article=article, by=by, to_state=State.PUBLISHED, stage=0,
+            comment=text, seen_version=seen_version,
+        )  # fmt: skip
         Correction.objects.create(
             article_id=article.pk, text=text, created_by=by, created_at=event.created_at
         )
@@ -488,28 +495,6 @@ def article_start_revision(*, article, by):
     return revision, photos
 
 
-def _changed_labels(live, revision):
-    labels = [
-        str(Article._meta.get_field(field.removesuffix("_id")).verbose_name)
-        for field in [*CONTENT_FIELDS, "slug"]
-        if getattr(live, field) != getattr(revision, field)
-    ]
-    for name in ("agencies", "officers", "tags"):
-        if {o.pk for o in getattr(live, name).all()} != {
-            o.pk for o in getattr(revision, name).all()
-        }:
-            labels.append(str(Article._meta.get_field(name).verbose_name))
-
-    def photo_key(photos):
-        return [(p.image.name, p.caption, p.credit, p.alt_text, p.position) for p in photos]
-
-    if photo_key(live.photos.order_by("position", "pk")) != photo_key(
-        revision.photos.order_by("position", "pk")
-    ):
-        labels.append("图片")
-    return labels
-
-
 def _publish_revision(*, article, by, comment="", seen_version=None):
     """Publish a revision into its live story: its text, links and photos replace the live
     ones under the same id, URL and dates; the revision is closed (已签发并入原稿)."""
@@ -517,7 +502,11 @@ def _publish_revision(*, article, by, comment="", seen_version=None):
         revision = _lock(article, seen_version=seen_version, action=Action.PUBLISH_REVISION)
         check_publish(revision, by)
         live = Article.objects.select_for_update().get(pk=revision.revision_of_id)
-        changed = _changed_labels(live, revision)
+        if live.state != State.PUBLISHED:
+            raise WorkflowError(
+                f"原稿现为“{live.status_label}”，修改稿不能签发；请放弃它，在原稿中修改。"
+            )
+        changed = [label for label, _lines in article_rows(live, revision)]
         for field in [*CONTENT_FIELDS, "slug"]:
             setattr(live, field, getattr(revision, field))
         _copy_links(revision, live)
@@ -541,11 +530,12 @@ def _publish_revision(*, article, by, comment="", seen_version=None):
     return event
 
 
-def article_discard_revision(*, article, by, comment=""):
+def article_discard_revision(*, article, by, comment="", seen_version=None):
     """Close a revision without publishing it; the live story stays as it is."""
     return _transition(
-        Action.DISCARD, article=article, by=by, to_state=State.WITHDRAWN, stage=0, comment=comment
-    )
+        Action.DISCARD, article=article, by=by, to_state=State.WITHDRAWN, stage=0,
+        comment=comment, seen_version=seen_version,
+    )  # fmt: skip
 
 
 # -- History -------------------------------------------------------------------------------

@@ -4,15 +4,35 @@ gunicorn believes X-Forwarded-Proto only from FORWARDED_ALLOW_IPS; the same goes
 X-Forwarded-For here: a request from a trusted proxy is from the right-most address in
 the header that is not itself a trusted proxy; any other request is from its peer,
 whatever header it sends (a client cannot choose the address its failed logins count
-against).
+against). Entries may be addresses or networks (10.0.0.0/8), as gunicorn accepts them.
 """
+
+import functools
+import ipaddress
 
 from django.conf import settings
 
 
+@functools.cache
+def _networks(trusted):
+    networks = []
+    for entry in trusted:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            continue  # a host name or a typo: trusts nothing
+    return networks
+
+
 def _trusted(address):
-    trusted = settings.FORWARDED_ALLOW_IPS
-    return "*" in trusted or address in trusted
+    trusted = tuple(settings.FORWARDED_ALLOW_IPS)
+    if "*" in trusted:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _networks(trusted))
 
 
 def client_ip(request):

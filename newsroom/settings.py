@@ -239,7 +239,6 @@ NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "北疆法治报")
 NEWSROOM_REVIEW_STAGES = int(os.environ.get("NEWSROOM_REVIEW_STAGES", "3"))
 if NEWSROOM_REVIEW_STAGES < 1:
     raise ImproperlyConfigured("NEWSROOM_REVIEW_STAGES must be 1 or more.")
-# How long a shared preview link works, in hours.
 # The review stage at which a pending revision of a live story (修改稿) starts: by default
 # the last (终审), so a chief signs every change readers will see; 1 sends it through all.
 NEWSROOM_REVISION_STAGE = int(
@@ -248,6 +247,7 @@ NEWSROOM_REVISION_STAGE = int(
 if not 1 <= NEWSROOM_REVISION_STAGE <= NEWSROOM_REVIEW_STAGES:
     raise ImproperlyConfigured("NEWSROOM_REVISION_STAGE must be 1 to NEWSROOM_REVIEW_STAGES.")
 
+# How long a shared preview link works, in hours.
 NEWSROOM_PREVIEW_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_HOURS", "72"))
 # How long "X is editing this story" lasts without a sign of life, in seconds.
 NEWSROOM_EDIT_SESSION_SECONDS = int(os.environ.get("NEWSROOM_EDIT_SESSION_SECONDS", "120"))

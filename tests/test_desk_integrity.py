@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Officer
 from articles import workflow
-from articles.ingest import import_page
+from articles.ingest import PageImportError, import_page
 from articles.models import Action, Article, Photo, Section, State, WorkflowEvent
 from articles.roles import CHIEF, DIRECTOR, EDITOR, REPORTER, ensure_roles
 
@@ -565,3 +565,96 @@ def test_a_preview_shows_no_template_placeholders(users):
     draft = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
     html = csrf_client(users["editor"]).get(f"/admin/articles/article/{draft.pk}/preview/").text
     assert "{{" not in html and "未发布" in html
+
+
+# -- Found by a second reading -----------------------------------------------------------------
+
+
+def test_a_photo_edit_on_a_live_story_with_an_open_revision_is_refused(users, seed):
+    live = seed[2]
+    revision, _photos = workflow.article_start_revision(article=live, by=users["editor"])
+    revision.title = "甲编辑的修改稿标题"
+    revision.save()
+    editor = csrf_client(users["editor2"])
+    page = editor.get(change_url(live)).text
+    prefix = next(k for k in form_fields(page) if k.endswith("-caption")).rsplit("-", 1)[0]
+    response = submit(editor, change_url(live), {f"{prefix}-caption": "乙改的说明"})
+    assert response.status_code == 200 and "已有一份未签发的修改稿" in response.text
+    revision.refresh_from_db()
+    assert revision.title == "甲编辑的修改稿标题"
+    assert revision.photos.get().caption != "乙改的说明"
+
+
+def test_a_reporter_cannot_link_a_name_they_may_not_see(users):
+    import_seed(publish=False)
+    hidden = Officer.objects.get(name="那顺吉日嘎拉")
+    own = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    response = submit(
+        csrf_client(users["reporter"]), change_url(own), {"officers": [str(hidden.pk)]}
+    )
+    assert response.status_code == 200 and "errorlist" in response.text
+    assert not own.officers.exists()
+
+
+def test_withdrawing_a_story_discards_its_open_revision(users):
+    live = ArticleFactory(author=users["reporter"])
+    revision, _photos = workflow.article_start_revision(article=live, by=users["editor"])
+    workflow.article_withdraw(article=live, by=users["chief"], reason="撤稿")
+    revision.refresh_from_db()
+    assert revision.state == State.WITHDRAWN and revision.status_label == "已放弃"
+    assert revision.events.last().action == Action.DISCARD
+
+
+def test_a_revision_of_a_story_no_longer_published_cannot_be_published(users):
+    live = ArticleFactory(author=users["reporter"])
+    revision, _photos = workflow.article_start_revision(article=live, by=users["editor"])
+    workflow.article_submit(article=revision, by=users["editor"])
+    Article.objects.filter(pk=live.pk).update(state=State.DRAFT)  # say, restored meanwhile
+    with pytest.raises(workflow.WorkflowError, match="不能签发"):
+        workflow.article_approve(article=revision, by=users["chief"])
+    assert Article.objects.get(pk=live.pk).title == live.title
+
+
+def test_a_photo_edit_on_a_draft_makes_a_new_version_a_reimport_respects(users):
+    import_seed(publish=False)
+    story = Article.objects.get(source_position=2)
+    photo = story.photos.get()
+    editor = csrf_client(users["editor"])
+    page = editor.get(change_url(story)).text
+    prefix = next(k for k in form_fields(page) if k.endswith("-caption")).rsplit("-", 1)[0]
+    assert submit(editor, change_url(story), {f"{prefix}-credit": "改过的摄影"}).status_code == 302
+    story.refresh_from_db()
+    assert story.version != story.source_version
+    assert story.history.first().history_change_reason == "修改图片"
+    text = Path("fixtures/source/000_18634d81e59b4d2f.txt").read_text(encoding="utf-8")
+    changed = text.replace("沈翠英 摄", "沈翠英、王某 摄")
+    with pytest.raises(PageImportError):
+        import_page(changed, source="x.txt", section="yao-wen", date=datetime.date(2022, 6, 17))
+    photo.refresh_from_db()
+    assert photo.credit == "改过的摄影"
+
+
+def test_a_draft_import_does_not_change_a_public_officers_record(users):
+    import_seed(publish=True)
+    officer = Officer.objects.get(name="张永俊")
+    officer.title = ""
+    officer.save()
+    text = "# 新稿\n\n二连出入境边防检查站执勤二队副队长张永俊说，一切正常。\n"
+    import_page(text, source="draft.txt", section="yao-wen", date=datetime.date(2022, 6, 18))
+    officer.refresh_from_db()
+    assert officer.title == ""  # the draft's 副队长 waits for the draft to be published
+
+
+def test_odd_versions_and_far_off_times_are_refused_not_errors(users):
+    article = ArticleFactory(author=users["reporter"], state=State.REVIEW, review_stage=3,
+                             publish_at=None)  # fmt: skip
+    chief = Client(raise_request_exception=False)
+    chief.force_login(users["chief"])
+    for data in [{"action": "approve", "loaded_version": "²"},
+                 {"action": "approve", "publish_at": "0001-01-01T00:00"},
+                 {"action": "approve", "publish_at": "9999-12-31T23:59"}]:  # fmt: skip
+        response = chief.post(f"/admin/articles/article/{article.pk}/workflow/", data)
+        assert response.status_code == 302, data
+    article.refresh_from_db()
+    assert article.state == State.PUBLISHED  # the first approved; the others were refused
+    assert article.events.count() == 1

@@ -259,8 +259,10 @@ def test_restore_into_a_database_with_work_is_refused_and_changes_nothing(tmp_pa
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     archive = tmp_path / "backup.json.media.tar.gz"
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
-    Article.objects.filter(source_position=1).update(title="备份之后写的标题")
-    with pytest.raises(CommandError, match=r"数据库不是空的.*4 篇稿件"):
+    edited = Article.objects.get(source_position=1)
+    edited.title = "备份之后写的标题"
+    edited.save()
+    with pytest.raises(CommandError, match=r"数据库不是空的.*1 篇稿件"):
         call_command("restore", str(path), verbosity=0)
     assert Article.objects.filter(title="备份之后写的标题").exists()
     # Into an empty database, the photos come back with the rows.
@@ -297,3 +299,45 @@ def test_parameters_a_page_does_not_read_never_make_cache_entries(client):
     client.get("/sections/yao-wen/", {"page": "1", "utm": "x"})
     client.get("/sections/yao-wen/", {"page": "1", "utm": "y"})
     assert len([key for key in cache._cache if "newsroom:page:" in key]) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_withdrawn_since_it_was_kept_is_not_served_stale(client, database_down, settings):
+    settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 0
+    section = SectionFactory(name="要闻", slug="yao-wen")
+    article = ArticleFactory(section=section)
+    assert client.get(article.get_absolute_url()).status_code == 200  # kept
+    article.state = State.WITHDRAWN
+    article.save()
+    assert client.get(article.get_absolute_url()).status_code == 404  # the generation moved
+    client.raise_request_exception = False
+    database_down["down"] = True
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 503 and article.title not in response.content.decode()
+
+
+def test_trusted_proxies_may_be_networks(settings):
+    settings.FORWARDED_ALLOW_IPS = ["10.0.0.0/8"]
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.2.3.4", HTTP_X_FORWARDED_FOR="198.51.100.7, 10.9.9.9"
+    )
+    assert client_ip(request) == "198.51.100.7"
+
+
+def test_a_freshly_seeded_deployment_is_not_work_a_restore_would_lose(db):
+    from articles.backup import work_at_risk
+
+    call_command("load_seed", verbosity=0)
+    assert work_at_risk() == ""
+    story = Article.objects.first()
+    story.title = "编辑改过"
+    story.save()
+    assert "1 篇稿件" in work_at_risk()
+
+
+def test_page_numbers_are_keyed_as_the_view_reads_them(client):
+    section = SectionFactory(name="要闻", slug="yao-wen")
+    ArticleFactory(section=section)
+    for query in ["page=1", "page=01", "page=5&page=1", "page=1&utm=x"]:
+        assert client.get(f"/sections/yao-wen/?{query}").status_code == 200, query
+    assert len([key for key in cache._cache if "newsroom:page:" in key]) == 1

@@ -8,11 +8,11 @@ from django.db import migrations, models
 def printed_identity(apps, schema_editor):
     """Stories imported before editions: their page's date is the day they were dated
     (the importer dated them 06:00 that morning); the files of one day become its pages
-    1, 2, … in name order; as imported unless changed since (their version then is
-    unknown, so any later save counts as a change)."""
+    1, 2, … in name order; as imported unless a person saved a version since."""
     from django.utils import timezone
 
     Article = apps.get_model("articles", "Article")
+    HistoricalArticle = apps.get_model("articles", "HistoricalArticle")
     pages = {}
     imported = Article.objects.exclude(source_document="").order_by("source_document", "pk")
     for article in imported.iterator():
@@ -20,7 +20,9 @@ def printed_identity(apps, schema_editor):
         numbers = pages.setdefault(edition, {})
         article.edition = edition
         article.page = numbers.setdefault(article.source_document, len(numbers) + 1)
-        article.source_version = article.version
+        # Imports saved without a user; a version saved by someone means it was edited.
+        edited = HistoricalArticle.objects.filter(id=article.pk, history_user__isnull=False)
+        article.source_version = None if edited.exists() else article.version
         article.save(update_fields=["edition", "page", "source_version"])
 
 
