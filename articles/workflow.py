@@ -474,24 +474,35 @@ def article_start_revision(*, article, by):
         existing = live.open_revision()
         if existing is not None:
             return existing, None
-        revision = Article(
-            revision_of=live, author=live.author, state=State.DRAFT, slug=live.slug,
-            **{field: getattr(live, field) for field in CONTENT_FIELDS},
-        )  # fmt: skip
-        revision._history_user = by
-        revision._change_reason = f"修改稿：源自已发布稿件（版本 {live.version}）"
-        revision.save()
-        _copy_links(live, revision)
-        photos = {}
-        for photo in live.photos.all():
-            photos[photo.pk] = Photo.objects.create(
-                article=revision, image=photo.image.name, caption=photo.caption,
-                credit=photo.credit, alt_text=photo.alt_text, position=photo.position,
-            )  # fmt: skip
+        revision, photos = _copy_of(
+            live, by=by, reason=f"修改稿：源自已发布稿件（版本 {live.version}）"
+        )
         _event(revision, by=by, action=Action.REVISE, from_state=State.DRAFT,
                comment=f"源自已发布稿件 #{live.pk}")  # fmt: skip
         _event(live, by=by, action=Action.REVISE, from_state=live.state,
                comment=f"修改稿 #{revision.pk}")  # fmt: skip
+    return revision, photos
+
+
+def _copy_of(live, *, by, reason, content=None):
+    """A new draft revision of the locked story ``live``: its text (with ``content`` put
+    over it), links and photos (the files shared). Returns ``(revision, photos)``, photos
+    mapping each live photo's id to its copy."""
+    revision = Article(
+        revision_of=live, author=live.author, state=State.DRAFT, slug=live.slug,
+        **{field: getattr(live, field) for field in CONTENT_FIELDS} | (content or {}),
+    )  # fmt: skip
+    revision._history_user = by
+    revision._change_reason = reason
+    revision.save()
+    _copy_links(live, revision)
+    photos = {
+        photo.pk: Photo.objects.create(
+            article=revision, image=photo.image.name, caption=photo.caption,
+            credit=photo.credit, alt_text=photo.alt_text, position=photo.position,
+        )
+        for photo in live.photos.all()
+    }  # fmt: skip
     return revision, photos
 
 
@@ -605,19 +616,7 @@ def article_revise_from_import(*, article, by, content, comment):
         live = Article.objects.select_for_update().get(pk=article.pk)
         if live.open_revision() is not None:
             raise WorkflowError(f"《{live.title}》已有一份未签发的修改稿，请先签发或放弃它。")
-        revision = Article(revision_of=live, author=live.author, state=State.DRAFT, slug=live.slug,
-                           **{f: getattr(live, f) for f in CONTENT_FIELDS})  # fmt: skip
-        for field, value in content.items():
-            setattr(revision, field, value)
-        revision._history_user = by
-        revision._change_reason = comment
-        revision.save()
-        _copy_links(live, revision)
-        for photo in live.photos.all():
-            Photo.objects.create(
-                article=revision, image=photo.image.name, caption=photo.caption,
-                credit=photo.credit, alt_text=photo.alt_text, position=photo.position,
-            )  # fmt: skip
+        revision, _photos = _copy_of(live, by=by, reason=comment, content=content)
         _event(revision, by=by, action=Action.IMPORT, from_state=State.DRAFT, comment=comment)
         revision.state = State.REVIEW
         revision.review_stage = revision_stage()
