@@ -168,6 +168,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # negotiating it (and public pages do not vary on Accept-Language).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese for the few strings Django ships untranslated ("- Select an option -", "Filter by
+# …"): locale/zh_Hans/LC_MESSAGES/django.po, compiled to django.mo beside it (msgfmt).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

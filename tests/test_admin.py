@@ -125,3 +125,25 @@ def test_changelist_filters_by_review_stage_and_publish_date(editor, seed):
     assert not editor.get("/admin/articles/article/?review_stage=1").context["cl"].result_list
     response = editor.get("/admin/articles/article/?publish_at__isnull=False")
     assert response.status_code == 200 and "发布时间" in response.text
+
+
+def test_the_desk_speaks_chinese_where_django_does_not(admin_client):
+    from articles.models import Section
+
+    Section.objects.create(name="要闻", slug="yao-wen")
+    html = admin_client.get("/admin/articles/article/add/").content.decode()
+    assert "- Select an option -" not in html and "- 请选择 -" in html
+    html = admin_client.get("/admin/articles/workflowevent/").content.decode()
+    assert "Filter by" not in html
+
+
+def test_a_refusal_is_a_chinese_page(client, django_user_model):
+    from django.test import Client
+
+    user = django_user_model.objects.create_user("plain", is_staff=True)
+    client.force_login(user)
+    response = client.get("/admin/articles/article/1/delete/")
+    assert response.status_code in (403, 404)
+    csrf = Client(enforce_csrf_checks=True)
+    response = csrf.post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403 and "表单已过期" in response.content.decode()
