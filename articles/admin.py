@@ -412,7 +412,7 @@ class ArticleAdmin(admin.ModelAdmin):
             # Live copy changes only by publishing: the edits go into a pending revision,
             # saved with the photos and links in save_related.
             request.newsroom_revision = None
-            if form.has_changed() or self._inlines_changed(request):
+            if form.has_changed() or form._photos_edited():
                 live = Article.objects.get(pk=obj.pk)  # ``obj`` carries the form's edits
                 revision, photos = workflow.article_start_revision(article=live, by=request.user)
                 if photos is None:
@@ -428,13 +428,6 @@ class ArticleAdmin(admin.ModelAdmin):
         elif form.has_changed():
             super().save_model(request, obj, form, change)
         EditSession.objects.filter(article=obj, user=request.user).delete()
-
-    def _inlines_changed(self, request):
-        return any(
-            form.has_changed() or formset._should_delete_form(form)
-            for formset in getattr(request, "newsroom_formsets", [])
-            for form in formset.forms
-        )
 
     def _create_formsets(self, request, obj, change):
         formsets, inline_instances = super()._create_formsets(request, obj, change)
