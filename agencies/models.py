@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 
-from newsroom.text import unique_slug
+from chinese.pinyin import unique_slug
 
 
 class AgencyKind(models.TextChoices):

@@ -9,7 +9,8 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from agencies.models import Agency, Officer
-from newsroom.text import pinyin_slug, strip_controls, unique_slug
+from chinese.pinyin import pinyin_slug, unique_slug
+from newsroom.text import strip_controls
 
 from .markup import render_markdown
 from .search import update_search_vector
@@ -103,6 +104,14 @@ class ArticleQuerySet(models.QuerySet):
 
     def scheduled(self):
         return self.published().filter(publish_at__gt=timezone.now())
+
+    def naming_agency_or_below(self, path):
+        """Stories naming the agency at ``path`` or one below it. EXISTS per story: a list,
+        newest first, stops at its page instead of collecting a large subtree's links."""
+        links = Article.agencies.through.objects.filter(
+            article_id=models.OuterRef("pk"), agency__path__startswith=path
+        )
+        return self.filter(models.Exists(links))
 
     def for_listing(self):
         """Live articles with what a list of them shows: no bodies (a list never prints
@@ -476,7 +485,7 @@ class ContentGeneration(models.Model):
     lives in the database, bumped inside the transaction that makes the change: no worker
     sees the new number before the change commits, whatever the cache backend (a
     per-process memory cache included). On PostgreSQL the bump is announced to every
-    worker as it commits (see articles.caching.generation).
+    worker as it commits (see articles.generation.generation).
     """
 
     value = models.BigIntegerField(default=0)

@@ -18,37 +18,19 @@ nothing.
 """
 
 import re
-from functools import cache
 
 from django.db import connection
 from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from chinese.segmentation import segmented, words
+
 MAX_QUERY = 64
 # Ranking scores every match; a common word matches most of a large archive, so only the
 # newest CANDIDATES matches are ranked (and counted).
 CANDIDATES = 1000
 SNIPPET = 120
-_WORD = re.compile(r"\w", re.UNICODE)
-
-
-@cache
-def _rjieba():
-    import rjieba
-
-    return rjieba
-
-
-def words(text):
-    """Search words in ``text``: segmented Chinese, and Latin words and numbers, lower-case."""
-    return [
-        w.lower() for w in _rjieba().cut_for_search(text or "") if _WORD.search(w) and w.strip()
-    ]
-
-
-def segmented(text):
-    return " ".join(words(text))
 
 
 def normalise_query(q):

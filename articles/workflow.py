@@ -31,8 +31,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .caching import one_bump
 from .diff import article_rows
+from .generation import one_bump
 from .models import (
     CONTENT_FIELDS,
     OPEN_STATES,

@@ -217,12 +217,103 @@ def under_login_flood(base, path, duration):
     return result
 
 
+STORM_WORKERS = "2"
+# Stories published during the storm, one a second, by another process (as an editor's
+# publish is a commit in another worker): each is a new live story at the top of the home
+# page and of its section.
+PUBLISHER = """
+import json, sys, time
+from django.utils import timezone
+from articles.models import Article, Section, State
+section = Section.objects.order_by("pk").first()
+for n in range(int(sys.argv[-1])):
+    started = time.monotonic()
+    title = f"风暴稿件{n:04d}号"
+    Article.objects.create(title=title, body="正文。", section=section, state=State.PUBLISHED,
+                           publish_at=timezone.now(), source_document="bench-storm")
+    print(json.dumps({"title": title, "committed": time.time()}), flush=True)
+    time.sleep(max(0, 1 - (time.monotonic() - started)))
+"""
+ROTATE = """
+paths = {%s}
+n = 0
+request = function()
+  n = n %% #paths + 1
+  return wrk.format("GET", paths[n])
+end
+"""
+
+
+def watch_story(base, title, committed, window=0.95):
+    """Load the home page on fresh connections (so across the workers) until ``window``
+    seconds after a commit: the time from the commit to the last answer still missing the
+    story, i.e. until every worker shows it (0 when none missed it; ``window`` when it was
+    still missing at the end)."""
+    last_miss = None
+    while time.time() < committed + window:
+        sent = time.time()
+        request = urllib.request.Request(base + "/", headers={"Host": "127.0.0.1"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            if title not in response.read().decode():
+                last_miss = sent
+    return 0.0 if last_miss is None else max(0.0, last_miss - committed)
+
+
+def watch_publisher(publisher, base, delays):
+    for line in publisher.stdout:
+        delays.append(watch_story(base, **json.loads(line)))
+
+
+def publish_storm(database, urls, duration):
+    """The home page, a section and an article under wrk (page cache on, two workers) while
+    another process publishes a story every second: throughput as a ratio of the floor,
+    quiet and during the storm, and for each story the time from its commit until every
+    worker shows it."""
+    env = django_env(database, NEWSROOM_PAGE_CACHE_SECONDS="300", REDIS_URL=REDIS,
+                     WEB_CONCURRENCY=STORM_WORKERS)  # fmt: skip
+    run(["redis-cli", "-u", REDIS, "FLUSHDB"], capture_output=True)
+    base = f"http://127.0.0.1:{PORT}"
+    paths = [urls["home"], urls["section"], urls["article"]]
+    script = ROOT / "bench" / "results" / "rotate.lua"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(ROTATE % ", ".join(f'"{path}"' for path in paths))
+    rotate = ["-s", str(script)]
+    with Gunicorn(env):
+        wrk(base + "/", 1, extra=rotate)  # warm-up
+        before = wrk(base + "/healthz", floor_seconds(duration))
+        quiet = wrk(base + "/", duration, extra=rotate)
+        publisher = subprocess.Popen(
+            [PYTHON, "manage.py", "shell", "-c", PUBLISHER, str(duration)],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        delays = []
+        watcher = threading.Thread(target=watch_publisher, args=(publisher, base, delays))
+        watcher.start()
+        stormy = wrk(base + "/", duration, extra=rotate)
+        publisher.wait()
+        watcher.join()
+        after = wrk(base + "/healthz", floor_seconds(duration))
+    manage(env, "shell", "-c", "from articles.models import Article; "
+           "Article.objects.filter(source_document='bench-storm').delete()")  # fmt: skip
+    floor = (before["rps"] + after["rps"]) / 2
+    delays.sort()
+    return {
+        "floor_rps": round(floor, 1),
+        "quiet": quiet | {"ratio": round(quiet["rps"] / floor, 3)},
+        "storm": stormy | {"ratio": round(stormy["rps"] / floor, 3)},
+        "published": len(delays),
+        "visible_p50_s": round(delays[len(delays) // 2], 3) if delays else None,
+        "visible_max_s": round(delays[-1], 3) if delays else None,
+        "urls": paths,
+    }
+
+
 def floor_seconds(duration):
     return max(2, duration // 2)
 
 
-def wrk(url, duration, cookie=None):
-    cmd = ["wrk", "-t2", "-c16", f"-d{duration}s", "--latency", "-H", "Host: 127.0.0.1"]
+def wrk(url, duration, cookie=None, extra=()):
+    cmd = ["wrk", "-t2", "-c16", f"-d{duration}s", "--latency", "-H", "Host: 127.0.0.1", *extra]
     if cookie:
         cmd += ["-H", f"Cookie: sessionid={cookie}"]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
@@ -325,6 +416,7 @@ def measure(size, duration, warmup, reuse=False):
         )  # fmt: skip
         pages = {"floor": floor} | pages
         results["modes"][mode] = {"pages": pages, "worker_rss_mb": rss}
+    results["publish_storm"] = publish_storm(database, urls, duration)
     return results
 
 
@@ -363,6 +455,15 @@ def report(results):
                     f"\nDuring 'home, logins flooded', {FLOODERS} clients posted wrong passwords:"
                     f" answers by status {flooded['logins']}.\n"
                 )
+        storm = data.get("publish_storm")
+        if storm:
+            lines.append(
+                f"\nPublish storm ({storm['published']} stories, one a second, {STORM_WORKERS}"
+                f" workers, page cache on; home, section and article in turn): "
+                f"{storm['quiet']['ratio']:.0%} of the floor quiet, "
+                f"{storm['storm']['ratio']:.0%} during the storm; each story on every worker "
+                f"within {storm['visible_p50_s']} s (p50), {storm['visible_max_s']} s (worst)."
+            )
     sizes = list(results["sizes"])
     if len(sizes) > 1:
         first, last = results["sizes"][sizes[0]], results["sizes"][sizes[-1]]
@@ -415,6 +516,10 @@ def main():
         for mode, block in data["modes"].items()
         for name, page in block["pages"].items()
         if page["errors"] or page["non_2xx"]
+    ] + [
+        f"{size} publish storm"
+        for size, data in results["sizes"].items()
+        if data["publish_storm"]["storm"]["errors"] or data["publish_storm"]["storm"]["non_2xx"]
     ]
     if failures:
         sys.exit("errors or non-2xx responses: " + ", ".join(failures))

@@ -9,7 +9,7 @@ keeps the objects themselves, evicts the least recently used ones past a memory 
 (OPTIONS["MAX_BYTES"], sizes measured once, when a value is stored) and honours timeouts.
 Values must be treated as read-only by whoever gets them.
 
-Keys carry the content generation (articles.caching), so a per-process cache is never
+Keys carry the content generation (articles.generation), so a per-process cache is never
 stale: another worker's change moves the generation on in the database.
 """
 

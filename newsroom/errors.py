@@ -16,6 +16,8 @@ from django.template import loader
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+# What a database that cannot be reached raises (InterfaceError is not a DatabaseError).
+DatabaseErrors = (DatabaseError, InterfaceError)
 
 
 def is_database_outage(exc):

@@ -5,6 +5,7 @@ production needs must be given, or start-up stops with a clear message.
 """
 
 import datetime
+import importlib.util
 import os
 from pathlib import Path
 
@@ -72,13 +73,20 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "axes",
+    # The content core, then one app per audience (see ARCHITECTURE.md).
     "agencies",
     "articles",
+    "public",
+    "desk",
+    "ingest",
+    "ops",
+    # The benchmark's commands, where the checkout has them (the image leaves them out).
+    *(["bench"] if importlib.util.find_spec("bench") else []),
 ]
 
 MIDDLEWARE = [
     "newsroom.health.HealthCheckMiddleware",
-    "articles.caching.PageCacheMiddleware",
+    "public.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.InputHygieneMiddleware",
@@ -124,7 +132,7 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "newsroom.jinja2.environment",
-            "context_processors": ["articles.context_processors.page_shell"],
+            "context_processors": ["public.context_processors.page_shell"],
             "trim_blocks": True,
             "lstrip_blocks": True,
         },
@@ -138,7 +146,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "public.context_processors.site",
             ],
         },
     },
@@ -215,21 +223,19 @@ CACHES = {
         "OPTIONS": {"MAX_BYTES": int(os.environ.get("NEWSROOM_FRAGMENT_CACHE_BYTES", 32 << 20))},
     },
 }
-# How long the server keeps a public page (0: no page cache); it is dropped sooner when
-# content changes or a scheduled story is due.
+# How long the server keeps a public page (0: no page cache); it is never served once content
+# changes or a scheduled story is due (the content key moves on, articles.generation).
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300"))
 # How long past its freshness a cached page is kept, to be served if the database is down.
 NEWSROOM_STALE_SECONDS = int(os.environ.get("NEWSROOM_STALE_SECONDS", "3600"))
-# On PostgreSQL each worker hears new content generations as they commit (LISTEN/NOTIFY)
-# instead of reading the number on every request; it still reads it after this many
-# seconds without a read, in case its connection went quiet without an error. 0: read it on
-# every request.
+# How long a process trusts the content generation it read before reading it again: a change
+# committed by another worker shows within this long (one by the same process at once).
+# 0: read it on every request.
 NEWSROOM_GENERATION_RECHECK_SECONDS = float(
-    os.environ.get("NEWSROOM_GENERATION_RECHECK_SECONDS", "2")
+    os.environ.get("NEWSROOM_GENERATION_RECHECK_SECONDS", "0.25")
 )
-# Keep rendered fragments (a story's own part of its page, list items) and the rows lists
-# are chosen from under the content generation; which stories are live is still decided on
-# every request, by the clock.
+# Keep rendered fragments (a story's own part of its page, its related stories, list items,
+# a list's ids) per process under the content key. Off: render everything on every request.
 NEWSROOM_FRAGMENT_CACHE = env_bool("NEWSROOM_FRAGMENT_CACHE", default=True)
 # How long browsers and proxies may reuse a public page without asking again; 0 (the default)
 # means they revalidate every time (a 304 when nothing changed), so a withdrawn story is

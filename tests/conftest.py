@@ -25,9 +25,10 @@ def fresh_cache(settings):
     """Each test starts with an empty page cache (the local-memory cache outlives tests),
     and reads the content generation afresh (a flushed database starts it again)."""
     from django.core.cache import cache, caches
-    from django.db import connection
 
-    connection.newsroom_heard = None
+    from articles import generation
+
+    generation.forget()
     cache.clear()
     # Rolled back between tests, the generation repeats: so must the fragments go.
     caches["fragments"].clear()

@@ -1,0 +1,149 @@
+"""The content key: what every public cache is keyed on.
+
+Readers see live stories, and which stories are live changes in exactly two ways: something
+readers can see is saved (a story edited, published or withdrawn; a section, agency,
+officer, photo or tag changed), or a scheduled story's time comes. The first moves the
+content generation on (a number kept in the database, ContentGeneration, bumped in the
+transaction that makes the change, so it is never seen before the change commits); the
+second moves the time of the next scheduled publication after now. The content key is
+both, ``"<generation>.<next publication>"``: a page or fragment of live stories kept under
+it is correct by construction, and no caller knows about clocks.
+
+Each process reads the generation at most every NEWSROOM_GENERATION_RECHECK_SECONDS (and at
+once after its own changes commit); inside a transaction it always reads it, since its
+own changes may have moved it. The schedule (the next few publication times) is read once
+per generation and again only when the clock passes the last of them or steps back.
+"""
+
+import bisect
+import contextlib
+import contextvars
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+SCHEDULE_SIZE = 32
+
+# This process's latest reading of the generation outside a transaction: (value, when).
+_known = None
+# The content key this process last used: pages kept under it were what readers saw when
+# the database went away (see public.cache), and only those are served stale.
+last_key = None
+
+
+def _table():
+    from .models import ContentGeneration
+
+    return ContentGeneration._meta.db_table
+
+
+def _read():
+    # Plain SQL, without the ORM's query building: every public request may need it.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {_table()} WHERE id = 1")
+        row = cursor.fetchone()
+    if row is None:
+        # No row: a database emptied without its migrations (a flushed test database).
+        # Started from the clock, as migration 0006 does: past any number used before.
+        from .models import ContentGeneration
+
+        start = {"value": int(time.time() * 1000)}
+        row = (ContentGeneration.objects.get_or_create(pk=1, defaults=start)[0].value,)
+    return row[0]
+
+
+def forget():
+    """Read the generation again at the next request (after a change of this process's)."""
+    global _known
+    _known = None
+
+
+def generation():
+    global _known
+    known, now = _known, time.monotonic()
+    if connection.in_atomic_block:
+        return _read()
+    if known is not None and now - known[1] < settings.NEWSROOM_GENERATION_RECHECK_SECONDS:
+        return known[0]
+    value = _read()
+    _known = (value, now)
+    return value
+
+
+def _next_publication(gen):
+    """The first scheduled publication after now, as of generation ``gen``, or None."""
+    from .models import Article
+
+    schedules = caches["fragments"]
+    key = f"newsroom:schedule:{gen}"
+    now = timezone.now()
+    kept = schedules.get(key)  # (read at, the next publication times, all of them?)
+    if kept is None or now < kept[0] or (not kept[2] and (not kept[1] or kept[1][-1] <= now)):
+        scheduled = Article.objects.scheduled().order_by("publish_at")
+        times = list(scheduled.values_list("publish_at", flat=True)[:SCHEDULE_SIZE])
+        kept = (now, times, len(times) < SCHEDULE_SIZE)
+        schedules.set(key, kept, timeout=600)
+    times = kept[1]
+    at = bisect.bisect_right(times, now)
+    return times[at] if at < len(times) else None
+
+
+def content_key(request=None):
+    """``"<generation>.<next publication>"``, read once per request (every key a request
+    uses then agrees)."""
+    global last_key
+    if request is not None and hasattr(request, "newsroom_content_key"):
+        return request.newsroom_content_key
+    gen = generation()
+    due = _next_publication(gen)
+    key = f"{gen}.{int(due.timestamp() * 1e6) if due else '-'}"
+    last_key = key
+    if request is not None:
+        request.newsroom_content_key = key
+    return key
+
+
+_one_bump = contextvars.ContextVar("newsroom_one_bump", default=None)
+
+
+@contextlib.contextmanager
+def one_bump():
+    """Inside this block (within a transaction), changes bump the generation once, as the
+    block's last statement, instead of at the first change: the generation's row is then
+    locked only until the commit, not for the whole of a long transaction (a page import),
+    and like a workflow step the transaction locks its stories before the generation."""
+    changed = [False]
+    token = _one_bump.set(changed)
+    try:
+        yield
+    finally:
+        _one_bump.reset(token)
+    if changed[0]:
+        bump_generation()
+
+
+def set_generation(sql, params=(), using="default"):
+    """Run ``sql``, an UPDATE of the generation's row ending in ``RETURNING value``; returns
+    the new number (None when there is no row). This process reads it again once the
+    transaction commits."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql.format(table=_table()), params)
+        row = cursor.fetchone()
+    transaction.on_commit(forget, using=using)
+    return None if row is None else row[0]
+
+
+def bump_generation(**kwargs):
+    """Signal receiver: what readers see has changed. Runs in the transaction that makes
+    the change, so the new number and the new content become visible together."""
+    from .models import ContentGeneration
+
+    changed = _one_bump.get()
+    if changed is not None:
+        changed[0] = True
+        return
+    if set_generation("UPDATE {table} SET value = value + 1 WHERE id = 1 RETURNING value") is None:
+        ContentGeneration.objects.get_or_create(pk=1)

@@ -1,0 +1,1 @@
+"""Chinese text: typography, segmentation, pinyin. No models, and nothing of ours imported."""

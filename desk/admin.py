@@ -1,0 +1,932 @@
+import csv
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from taggit.models import Tag as TaggitTag
+
+from agencies.models import Agency, AgencyKind
+from articles import workflow
+from articles.diff import article_rows, field_rows, record_at
+from articles.models import (
+    CONTENT_FIELDS,
+    Action,
+    Article,
+    Correction,
+    EditSession,
+    Photo,
+    Section,
+    State,
+    Tag,
+    WorkflowEvent,
+    display_name,
+)  # fmt: skip
+from articles.roles import stage_count, stage_name, stage_permission
+from articles.selectors import (
+    names_visible_to,
+    photo_target_articles,
+    visible_articles,
+    visible_photos,
+)  # fmt: skip
+from public.preview import preview_response, share_url
+
+from . import directory  # noqa: F401  (registers the directory's admin)
+
+admin.site.site_header = "新闻编辑系统"
+admin.site.site_title = "新闻编辑系统"
+admin.site.index_title = "编辑部"
+
+
+# Our own Tag model (pinyin slugs) replaces taggit's, which stays unused.
+admin.site.unregister(TaggitTag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    readonly_fields = ["slug"]
+
+    def get_queryset(self, request):
+        return names_visible_to(request.user, super().get_queryset(request), "tags")
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+
+
+class TextareaField(forms.CharField):
+    """A textarea's text with the line endings a browser sends (CRLF) made LF: the text
+    stored and compared is what was typed, and an untouched field is unchanged."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+class PhotoForm(forms.ModelForm):
+    class Meta:
+        model = Photo
+        fields = ["image", "caption", "credit", "alt_text", "position"]
+        field_classes = {"caption": TextareaField}
+
+
+class PhotoInline(admin.StackedInline):
+    model = Photo
+    form = PhotoForm
+    fields = ["image", "caption", "credit", "alt_text", "position"]
+    extra = 0
+
+
+class CorrectionInline(admin.TabularInline):
+    """Corrections are added through the workflow (a logged transition); here they are shown."""
+
+    model = Correction
+    fields = ["text", "created_at", "created_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def parse_publish_at(text):
+    """The time typed into the schedule box (``YYYY-MM-DD HH:MM``, local), None when
+    empty; a WorkflowError naming the problem otherwise."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        at = parse_datetime(text)
+    except ValueError:  # well formed, but no such day or hour (2026-02-30)
+        raise workflow.WorkflowError(f"发布时间“{text}”不存在，请检查日期。") from None
+    if at is None:
+        raise workflow.WorkflowError("发布时间格式不对，应为 YYYY-MM-DD HH:MM。")
+    if not 2000 <= at.year <= 2999:
+        raise workflow.WorkflowError(f"发布时间“{text}”超出范围。")
+    return timezone.make_aware(at) if timezone.is_naive(at) else at
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form, with the version it was loaded at: a save against a newer version
+    is refused, and the editor's text stays on screen to copy. A workflow button pressed
+    on the form (``_workflow``) is checked here, before anything is saved: refused, it
+    saves nothing and the edits stay on screen; allowed, the edits are saved and the step
+    taken in one transaction (ArticleAdmin.response_change)."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    request = None  # set by ArticleAdmin.get_form
+
+    class Meta:
+        model = Article
+        # The admin passes the fields of its fieldsets; these are the editable ones.
+        fields = [
+            "kicker", "title", "subtitle", "byline", "section", "summary", "body",
+            "agencies", "officers", "tags", "featured", "slug",
+        ]  # fmt: skip
+        field_classes = {"summary": TextareaField, "body": TextareaField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def _edited(self):
+        return any(name != "loaded_version" for name in self.changed_data)
+
+    def _photos_edited(self):
+        # The admin binds the inlines before it validates this form (ModelAdmin's
+        # _changeform_view), so their edits are known here.
+        formsets = getattr(self.request, "newsroom_formsets", []) if self.request else []
+        return any(form.has_changed() for formset in formsets for form in formset.forms)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        # Locked until this request's transaction ends: a concurrent save waits, then sees
+        # the new version.
+        current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        loaded = cleaned.get("loaded_version")
+        if loaded != current.version:
+            last = current.history.select_related("history_user").first()
+            who = display_name(last.history_user) if last else "他人"
+            when = timezone.localtime(current.updated_at)
+            compare = compare_link(current, loaded)
+            if self.data.get("_workflow") and not self._edited():
+                message = "您打开稿件后，{} 于 {} 修改了它，您的操作没有执行。请先查看改动：{}"
+            else:
+                message = (
+                    "此稿件已被 {} 于 {} 修改，您的修改没有保存（流程操作也没有执行）。"
+                    "请复制您改动的内容，重新打开稿件后再改。{}"
+                )
+            raise ValidationError(
+                format_html(message, who, f"{when:%Y-%m-%d %H:%M:%S}", compare), code="stale"
+            )
+        if current.state == State.PUBLISHED and (self._edited() or self._photos_edited()):
+            revision = current.open_revision()
+            if revision is not None:
+                url = reverse("admin:articles_article_change", args=[revision.pk])
+                raise ValidationError(
+                    format_html(
+                        "此稿件已有一份未签发的修改稿（{}，{}），您的修改没有保存。"
+                        '请在<a href="{}">修改稿</a>中继续修改。',
+                        revision_starter(revision),
+                        workflow.state_label(revision),
+                        url,
+                    ),
+                    code="revision-open",
+                )
+        action = self.data.get("_workflow")
+        if action and self.request is not None:
+            try:
+                at = parse_publish_at(self.data.get("_workflow_publish_at"))
+                workflow.check(
+                    action, article=current, by=self.request.user,
+                    comment=self.data.get("_workflow_comment", ""), at=at,
+                )  # fmt: skip
+            except workflow.WorkflowError as exc:
+                label = Action(action).label if action in Action.values else "操作"
+                raise ValidationError(
+                    f"{label}没有执行：{exc} 您的修改也没有保存，仍在下方。", code="workflow"
+                ) from None
+        return cleaned
+
+
+def revision_starter(revision):
+    """Who began ``revision`` (its first saved version), by name."""
+    first = revision.history.select_related("history_user").last()
+    return display_name(first.history_user if first else None)
+
+
+def compare_link(article, version):
+    """A link to what changed in ``article`` since its saved version ``version``."""
+    record = record_at(article, version)
+    if record is None:
+        return ""
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    return format_html('<a href="{}?a={}&amp;b=current">查看改动</a>', url, record.history_id)
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = "工作队列"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "我的稿件"), ("review", "待我审核")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(author=request.user)
+        if self.value() == "review":
+            stages = [
+                stage
+                for stage in range(1, stage_count() + 1)
+                if request.user.has_perm(stage_permission(stage))
+            ]
+            return queryset.filter(state=State.REVIEW, review_stage__in=stages).exclude(
+                author=request.user
+            )
+        return queryset
+
+
+class ReviewStageFilter(admin.SimpleListFilter):
+    """The review stages as configured (Django's filter for the field would read every
+    story to find which values exist)."""
+
+    title = "审核阶段"
+    parameter_name = "review_stage"
+
+    def lookups(self, request, model_admin):
+        return [(str(stage), stage_name(stage)) for stage in range(1, stage_count() + 1)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(state=State.REVIEW, review_stage=self.value())
+        return queryset
+
+
+class AgencyTreeFilter(admin.SimpleListFilter):
+    """Stories of a department or city bureau and of every agency under it. Listing every
+    agency (hundreds of stations and posts) made the filter panel longer than the list;
+    a single agency is found with the search box of its own admin."""
+
+    title = "机构（含下级）"
+    parameter_name = "agency"
+    KINDS = [AgencyKind.DEPARTMENT, AgencyKind.BUREAU]
+
+    def lookups(self, request, model_admin):
+        agencies = names_visible_to(
+            request.user, Agency.objects.filter(kind__in=self.KINDS), "agencies"
+        ).only("pk", "name", "path")
+        return [(str(agency.pk), agency.name) for agency in agencies]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        agency = Agency.objects.filter(pk=self.value()).only("path").first()
+        if agency is None:
+            return queryset.none()
+        return queryset.naming_agency_or_below(agency.path)
+
+
+def spreadsheet_safe(value):
+    """A CSV cell that Excel and WPS read as text: a cell starting with = + - @ (or a tab
+    or carriage return) would be taken as a formula, so it gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _article_change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = [
+        "title", "section", "status", "stage", "author", "byline", "publish_at", "updated_at",
+    ]  # fmt: skip
+    list_filter = [
+        QueueFilter, "state", ReviewStageFilter, "section", AgencyTreeFilter, "author",
+        ("publish_at", admin.DateFieldListFilter),
+    ]  # fmt: skip
+    list_per_page = 50
+    search_fields = ["title", "subtitle", "kicker", "byline", "summary"]
+    # No date_hierarchy: its year and month links read every story's date (a full scan of
+    # the archive on each page); the publish-date filter offers fixed periods instead.
+    autocomplete_fields = ["agencies", "officers"]
+    list_select_related = ["section", "author"]
+    readonly_fields = [
+        "status", "stage", "publish_at", "first_published_at", "updated_at", "author",
+        "version", "printed_on",
+    ]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": ["kicker", "title", "subtitle", "byline", "section", "summary", "body",
+                           "loaded_version"]}),
+        ("关联", {"fields": ["agencies", "officers", "tags"]}),
+        ("状态", {"fields": ["status", "stage", "publish_at", "featured", "slug",
+                             "first_published_at", "updated_at", "author", "version",
+                             "printed_on"]}),
+    ]  # fmt: skip
+    inlines = [PhotoInline, CorrectionInline]
+    show_full_result_count = False
+    actions = ["bulk_submit", "bulk_approve", "bulk_publish"]
+
+    def view_on_site(self, obj):
+        # Only a live story has a public page: a draft, a revision or a scheduled story
+        # would be a 404 (the preview shows those).
+        return obj.get_absolute_url() if obj.is_live else None
+
+    @admin.display(description="状态", ordering="state")
+    def status(self, obj):
+        return f"修改稿·{obj.status_label}" if obj.is_revision else obj.status_label
+
+    @admin.display(description="审核阶段", ordering="review_stage")
+    def stage(self, obj):
+        return stage_name(obj.review_stage) if obj.state == State.REVIEW else "—"
+
+    @admin.display(description="来源版面")
+    def printed_on(self, obj):
+        if obj.edition is None:
+            return obj.source_document or "—"
+        where = f"{obj.edition:%Y-%m-%d} 第 {obj.page} 版第 {obj.source_position} 篇"
+        return f"{where}（{obj.source_document}）"
+
+    # -- Who sees and edits what --------------------------------------------------------------
+
+    def action_checkbox(self, obj):
+        # The same markup as Django's, without a form widget's template per row (rendering
+        # a hundred of them was a third of the list's time).
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        match = request.resolver_match
+        if match is not None and match.url_name == "articles_article_changelist":
+            qs = qs.defer("body", "body_html")  # the list never shows them
+        return visible_articles(request.user, qs)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "photo" and request.GET.get("field_name") == "article":
+            # Choosing a story for a photo: only those whose photos this user may change.
+            queryset = photo_target_articles(request.user, queryset)
+        return queryset, may_have_duplicates
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        return workflow.may_change(obj, request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        # Stories are withdrawn, not deleted: the record and its history stay.
+        return request.user.is_superuser
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("agencies", "officers"):
+            # The choices are also what a posted id is checked against: a reporter cannot
+            # link (and so read) a name found only in copy they may not see.
+            model = db_field.remote_field.model
+            kwargs["queryset"] = names_visible_to(request.user, model.objects.all(), db_field.name)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request = request  # a class made for this request: checks the workflow button
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+            super().save_model(request, obj, form, change)
+        elif obj.state == State.PUBLISHED:
+            # Live copy changes only by publishing: the edits go into a pending revision,
+            # saved with the photos and links in save_related.
+            request.newsroom_revision = None
+            if form.has_changed() or form._photos_edited():
+                live = Article.objects.get(pk=obj.pk)  # ``obj`` carries the form's edits
+                revision, photos = workflow.article_start_revision(article=live, by=request.user)
+                if photos is None:
+                    # Begun meanwhile by someone else (the form refuses when one is open):
+                    # never write over their text.
+                    raise PermissionDenied("此稿件刚刚有了一份修改稿，请在修改稿中修改。")
+                for field in [*CONTENT_FIELDS, "slug"]:
+                    setattr(revision, field, getattr(obj, field))
+                revision._change_reason = "修改已发布稿件"
+                revision.save()
+                request.newsroom_revision = (revision, photos)
+                obj.refresh_from_db()  # nothing of the live story changes
+        elif form.has_changed():
+            super().save_model(request, obj, form, change)
+        EditSession.objects.filter(article=obj, user=request.user).delete()
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        request.newsroom_formsets = [f for f in formsets if f.model is Photo]
+        return formsets, inline_instances
+
+    def save_related(self, request, form, formsets, change):
+        pending = getattr(request, "newsroom_revision", False)
+        if pending is False:
+            super().save_related(request, form, formsets, change)
+            photos_changed = any(
+                formset.new_objects or formset.changed_objects or formset.deleted_objects
+                for formset in formsets
+                if formset.model is Photo
+            )
+            if change and photos_changed and not form.has_changed():
+                # A photo is part of its story: its change is a new version of the story
+                # (history, and what a re-import compares against).
+                form.instance._change_reason = "修改图片"
+                form.instance.save()
+            return None
+        if pending is not None:  # None: a live story saved without changes
+            revision, photos = pending
+            revision.agencies.set(form.cleaned_data["agencies"])
+            revision.officers.set(form.cleaned_data["officers"])
+            revision.tags.set(form.cleaned_data["tags"])
+            for formset in formsets:
+                if formset.model is Photo:
+                    self._photos_into_revision(formset, revision, photos)
+        for formset in formsets:
+            # Nothing of the live story was saved (the change message reads these).
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        return None
+
+    @staticmethod
+    def _photos_into_revision(formset, revision, photos):
+        """The photo inline's changes, made to the revision's copies of the live photos."""
+        for form in formset.forms:
+            existing = form.instance.pk is not None
+            if not existing and not form.has_changed():
+                continue  # an empty extra form
+            target = photos.get(form.instance.pk) if existing else Photo(article=revision)
+            if target is None:
+                continue  # a photo added to the live story after the revision began
+            if formset._should_delete_form(form):
+                if target.pk:
+                    target.delete()
+                continue
+            for name in ("caption", "credit", "alt_text", "position"):
+                if name in form.cleaned_data:
+                    setattr(target, name, form.cleaned_data[name])
+            if "image" in form.changed_data:
+                target.image = form.cleaned_data["image"] or ""
+            target.full_clean(exclude=["article"])
+            target.save()
+
+    def log_change(self, request, obj, message):
+        pending = getattr(request, "newsroom_revision", None)
+        return super().log_change(request, pending[0] if pending else obj, message)
+
+    def response_change(self, request, obj):
+        pending = getattr(request, "newsroom_revision", None)
+        action = request.POST.get("_workflow")
+        if action:
+            self._workflow_from_form(request, obj, action)
+        if pending:
+            revision = pending[0]
+            messages.success(
+                request,
+                f"您的修改已存为修改稿 #{revision.pk}。读者仍看到已发布的版本；"
+                "修改稿送审并签发后才会替换它。",
+            )
+            return HttpResponseRedirect(_article_change_url(revision))
+        if action:
+            return HttpResponseRedirect(_article_change_url(obj))
+        return super().response_change(request, obj)
+
+    def _workflow_from_form(self, request, obj, action):
+        """The step of a workflow button pressed on the form, after its edits were saved in
+        this same transaction (the form checked the step first: ArticleAdminForm.clean)."""
+        obj.refresh_from_db()
+        try:
+            self._run(
+                request, obj, action, request.POST.get("_workflow_comment", ""),
+                request.POST.get("_workflow_publish_at", ""), seen_version=obj.version,
+            )  # fmt: skip
+        except workflow.WorkflowError as exc:
+            # Checked before saving, so only a race gets here: the edits are kept (saved).
+            messages.error(request, f"《{obj.title}》：您的修改已保存，但{exc}")
+        else:
+            obj.refresh_from_db()
+            messages.success(
+                request,
+                f"《{obj.title}》：{Action(action).label}，现为“{workflow.state_label(obj)}”。",
+            )
+
+    # -- The change form: workflow, timeline, who else is editing ----------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if article is not None:
+            extra_context.update(self._workflow_context(request, article))
+            if request.method == "GET":
+                self._touch_edit_session(request, article)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _touch_edit_session(request, article):
+        expires = timezone.now() + timezone.timedelta(
+            seconds=settings.NEWSROOM_EDIT_SESSION_SECONDS
+        )
+        EditSession.objects.update_or_create(
+            article=article, user=request.user, defaults={"expires_at": expires}
+        )
+
+    def _other_editors(self, request, article):
+        others = (
+            EditSession.objects.filter(article=article, expires_at__gt=timezone.now())
+            .exclude(user=request.user)
+            .select_related("user")
+        )
+        return [display_name(s.user) for s in others]
+
+    def _workflow_context(self, request, article):
+        actions = workflow.available_actions(article, request.user)
+        context = {
+            "workflow_actions": [(action, Action(action).label) for action in actions],
+            "workflow_on_form": self.has_change_permission(request, article),
+            "schedule_allowed": request.user.has_perm("articles.publish_article")
+            and not article.is_revision
+            and (Action.PUBLISH in actions or (
+                Action.APPROVE in actions and article.review_stage == stage_count()
+            )),
+            "events": article.events.select_related("actor"),
+            "other_editors": self._other_editors(request, article),
+            "stage_label": stage_name(article.review_stage)
+            if article.state == State.REVIEW
+            else "",
+            "heartbeat_seconds": max(settings.NEWSROOM_EDIT_SESSION_SECONDS // 3, 5),
+            # A refused step shows the form again: with the time the chief typed.
+            "schedule_value": request.POST.get("_workflow_publish_at", ""),
+        }  # fmt: skip
+        if article.is_revision:
+            live = article.revision_of
+            context["live"] = live
+            if article.state != State.MERGED:
+                context["revision_rows"] = article_rows(live, article)
+        elif article.state == State.PUBLISHED:
+            revision = article.open_revision()
+            if revision is not None:
+                context["revision"] = revision
+                context["revision_author"] = revision_starter(revision)
+                context["revision_state"] = workflow.state_label(revision)
+                context["revision_rows"] = article_rows(article, revision)
+        if article.state == State.REVIEW:
+            context.update(self._since_last_approval(article))
+        return context
+
+    @staticmethod
+    def _since_last_approval(article):
+        """What changed since the story entered its current stage (the previous stage's
+        approval, or its submission): the next reviewer sees it before approving."""
+        entered = (
+            article.events.filter(action__in=[Action.SUBMIT, Action.APPROVE], version__isnull=False)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if entered is None or entered.version == article.version:
+            return {}
+        record = record_at(article, entered.version)
+        if record is None:
+            return {}
+        return {"since_event": entered, "since_rows": field_rows(record, article)}
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(view)
+
+        return [
+            path("<int:pk>/workflow/", wrap(self.workflow_view), name="articles_article_workflow"),
+            path("<int:pk>/preview/", wrap(self.preview_view), name="articles_article_preview"),
+            path("<int:pk>/share/", wrap(self.share_view), name="articles_article_share"),
+            path("<int:pk>/versions/", wrap(self.versions_view), name="articles_article_versions"),
+            path(
+                "<int:pk>/versions/compare/",
+                wrap(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<int:pk>/versions/<int:history_id>/revert/",
+                wrap(self.revert_view),
+                name="articles_article_revert",
+            ),
+            path(
+                "<int:pk>/heartbeat/", wrap(self.heartbeat_view), name="articles_article_heartbeat"
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article_for(self, request, pk, *, change=False):
+        """The article, if this user may see it (and change it); 404 or 403 otherwise."""
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        if change and not self.has_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def workflow_view(self, request, pk):
+        """A workflow step without the form's edits (the form's own buttons post the edits
+        with the step: see response_change)."""
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        article = self._article_for(request, pk)
+        action = request.POST.get("action", "")
+        comment = request.POST.get("comment", "")
+        seen = request.POST.get("loaded_version", "")
+        try:
+            self._run(
+                request, article, action, comment, request.POST.get("publish_at", ""),
+                seen_version=int(seen) if seen.isascii() and seen.isdigit() else None,
+            )  # fmt: skip
+        except workflow.StaleVersion as exc:
+            messages.error(
+                request,
+                format_html("《{}》：{}{}", article.title, str(exc),
+                            compare_link(exc.article, exc.seen)),
+            )  # fmt: skip
+        except workflow.WorkflowError as exc:
+            messages.error(request, f"《{article.title}》：{exc}")
+        else:
+            article.refresh_from_db()
+            label = Action(action).label
+            messages.success(
+                request, f"《{article.title}》：{label}，现为“{workflow.state_label(article)}”。"
+            )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    @staticmethod
+    def _run(request, article, action, comment, publish_at="", seen_version=None):
+        user = request.user
+        at = parse_publish_at(publish_at)
+        seen = {"seen_version": seen_version}
+        match action:
+            case Action.SUBMIT:
+                workflow.article_submit(article=article, by=user, comment=comment, **seen)
+            case Action.APPROVE:
+                workflow.article_approve(article=article, by=user, comment=comment, at=at, **seen)
+            case Action.RETURN:
+                workflow.article_return(article=article, by=user, comment=comment, **seen)
+            case Action.PUBLISH:
+                workflow.article_publish(article=article, by=user, at=at, comment=comment, **seen)
+            case Action.WITHDRAW:
+                workflow.article_withdraw(article=article, by=user, reason=comment, **seen)
+            case Action.RESTORE:
+                workflow.article_restore(article=article, by=user, comment=comment, **seen)
+            case Action.CORRECT:
+                workflow.article_correct(article=article, by=user, text=comment, **seen)
+            case Action.DISCARD:
+                workflow.article_discard_revision(article=article, by=user, comment=comment, **seen)
+            case _:
+                raise workflow.WorkflowError("未知的操作。")
+
+    def _bulk(self, request, queryset, action):
+        done, refused = [], []
+        for article in queryset:
+            try:
+                self._run(request, article, action, "")
+            except workflow.WorkflowError as exc:
+                refused.append(f"《{article.title}》：{exc}")
+            else:
+                done.append(f"《{article.title}》")
+        if done:
+            messages.success(request, f"{Action(action).label}：{'、'.join(done)}")
+        for line in refused:
+            messages.error(request, line)
+
+    @admin.action(description="送审所选稿件")
+    def bulk_submit(self, request, queryset):
+        self._bulk(request, queryset, Action.SUBMIT)
+
+    @admin.action(description="审核通过所选稿件")
+    def bulk_approve(self, request, queryset):
+        self._bulk(request, queryset, Action.APPROVE)
+
+    @admin.action(description="立即签发所选稿件")
+    def bulk_publish(self, request, queryset):
+        self._bulk(request, queryset, Action.PUBLISH)
+
+    # -- Preview ------------------------------------------------------------------------------
+
+    def preview_view(self, request, pk):
+        article = self._article_for(request, pk)
+        return preview_response(request, article, banner="预览（读者看不到此页）")
+
+    def share_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        article = self._article_for(request, pk)
+        url = request.build_absolute_uri(share_url(article))
+        hours = settings.NEWSROOM_PREVIEW_HOURS
+        messages.success(
+            request,
+            f"预览链接（{hours} 小时内有效，随稿件审核显示最新内容，发布或撤稿后失效）：{url}",
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def heartbeat_view(self, request, pk):
+        if request.method != "POST":
+            return JsonResponse({"error": "POST only"}, status=405)
+        article = self._article_for(request, pk)
+        self._touch_edit_session(request, article)
+        return JsonResponse({"others": self._other_editors(request, article)})
+
+    # -- History: versions, compare, revert --------------------------------------------------
+
+    def versions_view(self, request, pk):
+        article = self._article_for(request, pk)
+        records = article.history.select_related("history_user")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"历史版本：{article.title}",
+            "article": article,
+            "records": [(record, display_name(record.history_user)) for record in records],
+            "can_revert": self.has_change_permission(request, article),
+            "reverts_to_revision": article.state == State.PUBLISHED,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/articles/article/versions.html", context)
+
+    def compare_view(self, request, pk):
+        article = self._article_for(request, pk)
+        history = article.history.select_related("history_user")
+        try:
+            old = history.get(history_id=int(request.GET.get("a", "")))
+            new_id = request.GET.get("b", "current")
+            new = history.first() if new_id == "current" else history.get(history_id=int(new_id))
+        except (ValueError, article.history.model.DoesNotExist):
+            messages.error(request, "请选择两个要比较的版本。")
+            return HttpResponseRedirect(reverse("admin:articles_article_versions", args=[pk]))
+        if old.history_date > new.history_date:
+            old, new = new, old
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"比较版本：{article.title}",
+            "article": article,
+            "old": old,
+            "new": new,
+            "old_user": display_name(old.history_user),
+            "new_user": display_name(new.history_user),
+            "rows": field_rows(old, new, [*CONTENT_FIELDS, "state", "review_stage",
+                                          "publish_at", "slug"]),
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def revert_view(self, request, pk, history_id):
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:articles_article_versions", args=[pk]))
+        article = self._article_for(request, pk, change=True)
+        record = get_object_or_404(article.history, history_id=history_id)
+        try:
+            event = workflow.article_revert(article=article, by=request.user, record=record)
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(_article_change_url(article))
+        when = timezone.localtime(record.history_date)
+        if event.article_id != article.pk:
+            messages.success(
+                request,
+                f"{when:%Y-%m-%d %H:%M:%S} 的版本已放入修改稿 #{event.article_id}；"
+                "读者仍看到已发布的版本，修改稿签发后才会替换它。",
+            )
+        else:
+            messages.success(request, f"已恢复到 {when:%Y-%m-%d %H:%M:%S} 的版本。")
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[event.article_id])
+        )
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    """Photos are part of their story: a user sees the photos of the stories they may see,
+    and changes them only where they may change the story directly. A published story's
+    photos are changed in its revision (修改稿), from the story's own page."""
+
+    list_display = ["__str__", "article", "credit", "position"]
+    search_fields = ["caption", "credit", "article__title"]
+    autocomplete_fields = ["article"]
+    list_select_related = ["article"]
+
+    def get_queryset(self, request):
+        return visible_photos(request.user, super().get_queryset(request))
+
+    def _may_change(self, request, obj):
+        if obj is None:
+            return True
+        return photo_target_articles(request.user).filter(pk=obj.article_id).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+    def _touch_story(self, photo, reason):
+        article = Article.objects.filter(pk=photo.article_id).first()
+        if article is not None:
+            article._change_reason = reason
+            article.save()  # a new version of the story: see ArticleAdmin.save_related
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._touch_story(obj, "修改图片" if change else "添加图片")
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._touch_story(obj, "删除图片")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            # The choices are also what a posted id is checked against.
+            kwargs["queryset"] = photo_target_articles(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Read-only: a correction is added by the workflow, which logs who and when."""
+
+    list_display = ["article", "text", "created_at", "created_by"]
+    search_fields = ["text", "article__title"]
+    list_select_related = ["article", "created_by"]
+    readonly_fields = ["article", "text", "created_at", "created_by"]
+
+    def get_queryset(self, request):
+        stories = visible_articles(request.user).values("pk")
+        return super().get_queryset(request).filter(article__in=stories)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(admin.ModelAdmin):
+    """The audit trail: who did what to which story, and when. Export as CSV."""
+
+    list_display = ["created_at", "who", "action", "article", "from_state", "to_state", "comment"]
+    list_filter = ["action", "actor", "created_at"]
+    search_fields = ["article__title", "comment"]
+    list_select_related = ["actor", "article"]
+    date_hierarchy = "created_at"
+    actions = None
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="操作人", ordering="actor")
+    def who(self, obj):
+        return display_name(obj.actor)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_audit")
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_view)
+        return [
+            path("export/", export, name="articles_workflowevent_export"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        if not request.user.has_perm("articles.view_audit"):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        events = changelist.get_queryset(request).order_by("created_at", "pk")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
+        writer = csv.writer(response)
+        writer.writerow(["时间", "操作人", "操作", "稿件编号", "稿件", "原状态", "新状态", "意见"])
+        for event in events.iterator():
+            writer.writerow([spreadsheet_safe(cell) for cell in [
+                timezone.localtime(event.created_at).isoformat(timespec="seconds"),
+                display_name(event.actor),
+                event.get_action_display(),
+                event.article_id,
+                event.article.title,
+                event.get_from_state_display(),
+                event.get_to_state_display(),
+                event.comment,
+            ]])  # fmt: skip
+        return response

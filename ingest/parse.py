@@ -1,0 +1,233 @@
+"""Reading a page document (pure: text in, structures out): a scanned newspaper page, as a
+Markdown-like text document, into stories.
+
+A page document holds several stories::
+
+    # 主题                      a headline starts a story (# or ##)
+    ## 副题                     a ## right under a # headline is that story's subtitle
+    正文段落……                  paragraphs, separated by blank lines
+    ### 小标题                  ### and #### are subheads; consecutive ones form one subhead
+    图为……。 / 沈翠英 摄         a photo: its caption sentence and its credit line
+    ……逆行而上。(沈翠英)        a trailing (姓名) is the byline
+
+The scan leaves scars that are mended here: paragraphs cut in two by column breaks, ASCII
+punctuation between Chinese characters. Agencies and officers named in the copy are linked
+to the records that exist, or created for an editor to verify.
+
+`parse_page` is pure (text in, structures out) and raises `PageImportError` naming the line;
+`import_page` writes everything in one transaction, so a bad document writes nothing.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from chinese.typography import HAN, normalize_punctuation
+from newsroom.text import CONTROL_CHARACTERS
+
+HEADING_RE = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+NAME = r"[\u4e00-\u9fff·]{2,8}"
+CREDIT_RE = re.compile(rf"^(?:摄影[:：]\s*)?({NAME}(?:[ 、，,]{NAME})*)\s*(?:摄|/摄|摄影)$")
+BYLINE_RE = re.compile(rf"\s*[（(]\s*({NAME}(?:[ 、，,]{NAME})*)\s*[）)]\s*$")
+CAPTION_RE = re.compile(r"图为([^。！？!?]*)[。！？!?]?")
+# A paragraph that ends with one of these is complete; any other is cut (by a column or
+# page break) when body text follows it.
+SENTENCE_END = set("。！？!?…；;：:”’」』）)》】.—")
+SUMMARY_LENGTH = 150
+
+
+class PageImportError(ValueError):
+    """A document that cannot be imported; the message names the line."""
+
+    def __init__(self, message, line=None):
+        self.line = line
+        super().__init__(f"第 {line} 行：{message}" if line else message)
+
+
+@dataclass
+class ParsedPhoto:
+    caption: str
+    credit: str
+    line: int
+
+
+@dataclass
+class ParsedArticle:
+    title: str
+    line: int
+    subtitle: str = ""
+    byline: str = ""
+    blocks: list = field(default_factory=list)  # ("p" | "h", text, line)
+    photos: list[ParsedPhoto] = field(default_factory=list)
+
+    @property
+    def paragraphs(self):
+        return [text for kind, text, _ in self.blocks if kind == "p"]
+
+    @property
+    def subheads(self):
+        return [text for kind, text, _ in self.blocks if kind == "h"]
+
+    @property
+    def body(self):
+        """The body as Markdown: blank-line paragraphs and ### subheads."""
+        parts = [f"### {text}" if kind == "h" else text for kind, text, _ in self.blocks]
+        return "\n\n".join(parts)
+
+    @property
+    def summary(self):
+        """The lead (导语): the first paragraph, cut at a sentence end when long."""
+        first = self.paragraphs[0] if self.paragraphs else ""
+        if len(first) <= SUMMARY_LENGTH:
+            return first
+        cut = first[:SUMMARY_LENGTH]
+        end = max(cut.rfind(mark) for mark in "。！？")
+        return cut[: end + 1] if end > 0 else cut + "……"
+
+    @property
+    def text(self):
+        """Everything a reader reads, for finding the names in it."""
+        captions = [p.caption for p in self.photos]
+        return "\n".join([self.title, self.subtitle, *self.paragraphs, *self.subheads, *captions])
+
+
+# -- Reading -------------------------------------------------------------------------------
+
+
+def decode_document(data):
+    """Bytes of a page document -> text, refusing what is not UTF-8 text."""
+    if not data.strip():
+        raise PageImportError("文件为空。", line=1)
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise PageImportError("文件含有二进制数据，不是文本文件。", line=line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PageImportError(
+            "文件不是 UTF-8 编码（可能是 GBK/GB18030），请转换为 UTF-8 后再导入。", line=line
+        ) from exc
+    if control := CONTROL_CHARACTERS.search(text):
+        line = text[: control.start()].count("\n") + 1
+        raise PageImportError("文件含有控制字符，不是文本文件。", line=line)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# -- Parsing -------------------------------------------------------------------------------
+
+
+def _lines(text):
+    """(kind, level, text, line number) for each heading and paragraph of the document.
+    Lines not separated by a blank line belong to one paragraph."""
+    items = []
+    paragraph, paragraph_line = [], None
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip().strip("\u3000").strip()
+        heading = HEADING_RE.match(line)
+        if (not line or heading) and paragraph:
+            items.append(("p", 0, "".join(paragraph), paragraph_line))
+            paragraph = []
+        if heading:
+            level, title = len(heading.group(1)), (heading.group(2) or "").strip()
+            if not title:
+                raise PageImportError("标题行没有文字。", line=number)
+            items.append(("h", level, title, number))
+        elif line:
+            if not paragraph:
+                paragraph_line = number
+            paragraph.append(line)
+    if paragraph:
+        items.append(("p", 0, "".join(paragraph), paragraph_line))
+    return items
+
+
+def _is_complete(paragraph):
+    return paragraph[-1] in SENTENCE_END
+
+
+def _join(left, right):
+    """Mend a paragraph cut in two: Chinese joins without a space, Latin words with one."""
+    if HAN.match(left[-1]) or HAN.match(right[0]):
+        return left + right
+    return f"{left} {right}"
+
+
+def _finish(article):
+    """Mend cuts, take out byline and photos, normalise punctuation."""
+    # Credit lines first: "沈翠英 摄" has no sentence end and must not swallow what follows.
+    blocks = []
+    for kind, text, line in article.blocks:
+        credit = CREDIT_RE.match(text) if kind == "p" else None
+        blocks.append(["c", credit.group(1), line] if credit else [kind, text, line])
+
+    mended = []
+    for block in blocks:
+        previous = mended[-1] if mended else None
+        if previous and previous[0] == block[0] == "p" and not _is_complete(previous[1]):
+            previous[1] = _join(previous[1], block[1])
+        else:
+            mended.append(block)
+
+    last_paragraph = next((b for b in reversed(mended) if b[0] == "p"), None)
+    if last_paragraph and (byline := BYLINE_RE.search(last_paragraph[1])):
+        article.byline = re.sub(r"[ 、，,]+", "、", byline.group(1))
+        last_paragraph[1] = last_paragraph[1][: byline.start()].rstrip()
+
+    for block in mended:
+        if block[0] != "c":
+            block[1] = normalize_punctuation(block[1])
+    article.title = normalize_punctuation(article.title)
+    article.subtitle = normalize_punctuation(article.subtitle)
+
+    for index, (kind, credit, line) in enumerate(mended):
+        if kind != "c":
+            continue
+        caption = ""
+        # The caption sentence is usually just above the credit line, sometimes just below.
+        nearby = [*reversed(mended[:index]), *mended[index + 1 :]]
+        for block in nearby:
+            if block[0] == "p" and (found := CAPTION_RE.search(block[1])):
+                caption = found.group(1).strip()
+                block[1] = (block[1][: found.start()] + block[1][found.end() :]).strip()
+                break
+        article.photos.append(ParsedPhoto(caption=caption, credit=credit, line=line))
+        if not article.byline:
+            article.byline = credit  # a photo story's author is its photographer
+
+    article.blocks = [tuple(b) for b in mended if b[0] != "c" and b[1]]
+    if not article.paragraphs and not article.photos:
+        raise PageImportError(f"稿件《{article.title}》没有正文。", line=article.line)
+    return article
+
+
+def parse_page(text):
+    """The stories of a page document, mended and normalised. Touches no database."""
+    articles = []
+    current = None
+    previous_kind = None
+    for kind, level, content, line in _lines(text):
+        if kind == "h" and level <= 2:
+            if (
+                level == 2
+                and current is not None
+                and previous_kind == ("h", 1)
+                and not current.subtitle
+            ):
+                current.subtitle = content
+            else:
+                current = ParsedArticle(title=content, line=line)
+                articles.append(current)
+        elif current is None:
+            raise PageImportError("正文或小标题之前没有稿件标题（# 或 ## 开头的行）。", line=line)
+        elif kind == "h":
+            if previous_kind == ("h", 3) and current.blocks and current.blocks[-1][0] == "h":
+                _, heading, heading_line = current.blocks[-1]
+                current.blocks[-1] = ("h", f"{heading} {content}", heading_line)
+            else:
+                current.blocks.append(("h", content, line))
+        else:
+            current.blocks.append(("p", content, line))
+        previous_kind = (kind, min(level, 3)) if kind == "h" else (kind, 0)
+    if not articles:
+        raise PageImportError("文件中没有任何稿件标题（# 或 ## 开头的行）。", line=1)
+    return [_finish(article) for article in articles]

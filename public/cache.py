@@ -1,0 +1,170 @@
+"""The readers' site's cache: one layer, one key.
+
+Everything kept for readers, whole pages and the fragments pages are built of, is kept under
+the content key (articles.generation): the content generation and the next scheduled
+publication. Any change readers could see, or a scheduled story coming due, moves the key
+on, so nothing kept can be stale and no view knows about clocks.
+
+- ``cached(request, name, build)``: ``build()``, kept in this process under the key.
+- ``public_page``: marks a view's pages as the same for every reader; PageCacheMiddleware,
+  first in the stack, stores them (Redis when REDIS_URL is set, shared by the workers, and
+  a copy in each process) and answers from them before anything else runs.
+"""
+
+import functools
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe, urlencode
+
+from articles import generation
+from newsroom.errors import DatabaseErrors, is_database_outage
+from newsroom.text import strip_controls
+
+# Fragments, and this process's copies of pages (the same key decides both).
+local = caches["fragments"]
+# However long the key stands, a fragment is dropped after this long.
+FRAGMENT_SECONDS = 600
+
+
+def origin(request):
+    """``scheme://host`` of the request, validated (ALLOWED_HOSTS) once per request: keys
+    carry it, since canonical links do."""
+    try:
+        return request.newsroom_origin
+    except AttributeError:
+        request.newsroom_origin = f"{request.scheme}://{request.get_host()}"
+        return request.newsroom_origin
+
+
+def cached(request, name, build):
+    """``build()``, kept under the content key (and the page's scheme and host). What it
+    returns is shared by every request until the key moves on: read-only."""
+    if not settings.NEWSROOM_FRAGMENT_CACHE:
+        return build()
+    key = f"newsroom:{name}:{generation.content_key(request)}:{origin(request)}"
+    value = local.get(key)
+    if value is None:
+        value = build()
+        if value is not None:
+            local.set(key, value, timeout=FRAGMENT_SECONDS)
+    return value
+
+
+# The query parameters public views read (a list's page, a search's query, a sitemap's
+# page): the only ones a page is keyed on. Others (utm_source, a random cache buster)
+# cannot change the page, so they neither miss the cache nor fill it.
+PAGE_PARAMETERS = ("page", "q", "p")
+
+
+def page_key(request):
+    """The page's address as the views read it: scheme and host (canonical links carry
+    them), path, and the last value of each parameter, a page number as a number, text
+    without control characters and runs of spaces; hashed, so the key stays short. The
+    content key is kept in the entry: one round trip fetches both."""
+    params = []
+    for name in PAGE_PARAMETERS:
+        value = request.GET.get(name)
+        if value is None:
+            continue
+        value = " ".join(strip_controls(value).split())
+        if name != "q" and value.isascii() and value.isdigit():
+            value = str(int(value))
+        params.append((name, value))
+    url = f"{origin(request)}{request.path}?{urlencode(params)}".encode()
+    return f"newsroom:page:{hashlib.sha256(url).hexdigest()}"
+
+
+def public_page(view):
+    """Mark a view's pages as public: the same for every reader. PageCacheMiddleware keeps
+    them (GET/HEAD, status 200); browsers and proxies are told how they may keep them."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        response.newsroom_public = response.status_code == 200
+        browser_seconds = settings.NEWSROOM_BROWSER_CACHE_SECONDS
+        if browser_seconds > 0:
+            patch_cache_control(response, public=True, max_age=browser_seconds)
+        else:
+            # Kept, but checked every time: the ETag makes the answer a cheap 304, and a
+            # withdrawn story is never shown from a browser's cache.
+            patch_cache_control(response, public=True, no_cache=True)
+        return response
+
+    return wrapper
+
+
+class PageCacheMiddleware:
+    """Answer public pages from the page cache before anything else runs.
+
+    Placed right after the health probes: a hit from this process's copy costs no round
+    trip at all while the generation is fresh, one to the shared cache otherwise, and no
+    session, authentication, URL resolving or view. What is stored is the finished response
+    as the rest of the stack left it (body and headers, security headers and ETag
+    included), so a hit answers exactly as a miss did, 304s included. Never stored: a
+    response that sets a cookie or varies on it (it belongs to one reader).
+
+    While the database is down, a page kept under the last key this process used is served
+    (with its Age) for NEWSROOM_STALE_SECONDS; a page of an older key may show a story
+    withdrawn since, so it never is. Anything else goes on to the view, which answers 503.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
+            return self.get_response(request)
+        key = page_key(request)
+        entry = local.get(key)  # this process's copy: then the shared cache is not asked
+        try:
+            content_key = generation.content_key(request)
+        except DatabaseErrors as exc:
+            if not is_database_outage(exc):
+                raise
+            for stale in (entry, cache.get(key) if entry is None else None):
+                if stale is not None and stale[0] == generation.last_key:
+                    return self.replay(request, stale, stale=True)
+            return self.get_response(request)
+        if entry is None or entry[0] != content_key:
+            entry = cache.get(key)
+            if entry is not None and entry[0] == content_key:
+                local.set(key, entry, timeout=self.retention())
+        if entry is not None and entry[0] == content_key:
+            return self.replay(request, entry)
+        response = self.get_response(request)
+        if (
+            getattr(response, "newsroom_public", False)
+            and not response.streaming
+            and not response.cookies
+            and "cookie" not in response.get("Vary", "").lower()
+        ):
+            entry = (content_key, response.content, list(response.items()), time.time())
+            cache.set(key, entry, timeout=self.retention())
+            local.set(key, entry, timeout=self.retention())
+        return response
+
+    @staticmethod
+    def retention():
+        """Kept while fresh, and NEWSROOM_STALE_SECONDS more, to be served in an outage."""
+        return settings.NEWSROOM_PAGE_CACHE_SECONDS + settings.NEWSROOM_STALE_SECONDS
+
+    @staticmethod
+    def replay(request, entry, *, stale=False):
+        _key, content, headers, stored_at = entry
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        if stale:
+            response["Age"] = str(max(0, int(time.time() - stored_at)))
+        last_modified = parse_http_date_safe(response.get("Last-Modified"))
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        )

@@ -1,0 +1,251 @@
+"""The editorial workflow: who may move a story where, and what every move leaves behind."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Action, Article, Correction, State, WorkflowEvent
+from articles.roles import CHIEF, DIRECTOR, EDITOR, REPORTER, ensure_roles
+
+from ..factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLE_GROUPS = {"reporter": REPORTER, "editor": EDITOR, "director": DIRECTOR, "chief": CHIEF}
+
+
+@pytest.fixture
+def users():
+    ensure_roles()
+    User = get_user_model()
+    made = {}
+    for role, group in {**ROLE_GROUPS, "outsider": None}.items():
+        user = User.objects.create_user(role, email=f"{role}@newsroom.test", is_staff=True)
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        made[role] = User.objects.get(pk=user.pk)  # fresh: no cached permissions
+    return made
+
+
+def story(users, state_name):
+    """A story by the reporter, in one of the states the matrix covers."""
+    now = timezone.now()
+    state, stage, publish_at = {
+        "draft": (State.DRAFT, 0, None),
+        "review1": (State.REVIEW, 1, None),
+        "review2": (State.REVIEW, 2, None),
+        "review3": (State.REVIEW, 3, None),
+        "published": (State.PUBLISHED, 0, now - datetime.timedelta(hours=1)),
+        "scheduled": (State.PUBLISHED, 0, now + datetime.timedelta(days=1)),
+        "withdrawn": (State.WITHDRAWN, 0, now - datetime.timedelta(days=1)),
+    }[state_name]
+    return ArticleFactory(
+        author=users["reporter"], state=state, review_stage=stage, publish_at=publish_at
+    )
+
+
+STATES = ["draft", "review1", "review2", "review3", "published", "scheduled", "withdrawn"]
+ROLES = ["reporter", "editor", "director", "chief", "outsider"]
+ALLOWED = {
+    ("submit", "draft"): {"reporter", "editor", "director", "chief"},
+    ("approve", "review1"): {"editor", "director", "chief"},
+    ("approve", "review2"): {"director", "chief"},
+    ("approve", "review3"): {"chief"},
+    ("return", "review1"): {"editor", "director", "chief"},
+    ("return", "review2"): {"director", "chief"},
+    ("return", "review3"): {"chief"},
+    ("publish", "review3"): {"chief"},
+    ("publish", "scheduled"): {"chief"},
+    ("withdraw", "published"): {"chief"},
+    ("withdraw", "scheduled"): {"chief"},
+    ("restore", "withdrawn"): {"chief"},
+    ("correct", "published"): {"director", "chief"},
+    ("correct", "scheduled"): {"director", "chief"},
+}
+CALLS = {
+    "submit": lambda a, u: workflow.article_submit(article=a, by=u),
+    "approve": lambda a, u: workflow.article_approve(article=a, by=u),
+    "return": lambda a, u: workflow.article_return(article=a, by=u, comment="请补充采访对象"),
+    "publish": lambda a, u: workflow.article_publish(article=a, by=u),
+    "withdraw": lambda a, u: workflow.article_withdraw(article=a, by=u, reason="事实有误"),
+    "restore": lambda a, u: workflow.article_restore(article=a, by=u),
+    "correct": lambda a, u: workflow.article_correct(article=a, by=u, text="更正：时间为6月16日。"),
+}
+
+
+def fingerprint(article):
+    article = Article.objects.get(pk=article.pk)
+    return (
+        article.state,
+        article.review_stage,
+        article.publish_at,
+        article.version,
+        article.history.count(),
+        article.events.count(),
+        article.corrections.count(),
+    )
+
+
+@pytest.mark.parametrize("state_name", STATES)
+@pytest.mark.parametrize("action", list(CALLS))
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(users, role, action, state_name):
+    article = story(users, state_name)
+    before = fingerprint(article)
+    allowed = role in ALLOWED.get((action, state_name), set())
+    assert (action in workflow.available_actions(article, users[role])) == allowed
+    if allowed:
+        event = CALLS[action](article, users[role])
+        assert event.actor == users[role]
+        assert event.from_state == before[0]
+        after = fingerprint(article)
+        assert after[3] == before[3] + 1  # version
+        assert after[4] == before[4] + 1  # history
+        assert after[5] == before[5] + 1  # event
+    else:
+        with pytest.raises(workflow.WorkflowError):
+            CALLS[action](article, users[role])
+        assert fingerprint(article) == before
+
+
+def test_three_level_review_from_draft_to_live_and_down(
+    users, mailoutbox, django_capture_on_commit_callbacks
+):
+    article = story(users, "draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.article_submit(article=article, by=users["reporter"])
+    assert (article.state, article.review_stage) == (State.REVIEW, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.article_approve(article=article, by=users["editor"], comment="初审通过")
+    assert article.review_stage == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.article_approve(article=article, by=users["director"])
+    assert article.review_stage == 3
+    workflow.article_approve(article=article, by=users["chief"])
+    assert article.state == State.PUBLISHED and article.is_live
+    assert article.first_published_at == article.publish_at
+    workflow.article_correct(article=article, by=users["chief"], text="更正：地点为二连浩特。")
+    workflow.article_withdraw(article=article, by=users["chief"], reason="当事人要求")
+    assert article.state == State.WITHDRAWN and not article.is_live
+    actions = list(article.events.values_list("action", flat=True))
+    assert actions == ["submit", "approve", "approve", "publish", "correct", "withdraw"]
+    assert article.corrections.get().created_by == users["chief"]
+    # Each stage's reviewers were told a story was waiting, never the author.
+    assert [m.to for m in mailoutbox] == [
+        ["chief@newsroom.test", "director@newsroom.test", "editor@newsroom.test"],
+        ["chief@newsroom.test", "director@newsroom.test"],
+        ["chief@newsroom.test"],
+    ]
+    assert "初审" in mailoutbox[0].subject and article.title in mailoutbox[0].subject
+
+
+def test_nobody_approves_or_publishes_their_own_story(users):
+    chief = users["chief"]
+    article = ArticleFactory(author=chief, state=State.REVIEW, review_stage=3, publish_at=None)
+    with pytest.raises(workflow.WorkflowError, match="自己撰写"):
+        workflow.article_approve(article=article, by=chief)
+    with pytest.raises(workflow.WorkflowError, match="自己撰写"):
+        workflow.article_publish(article=article, by=chief)
+    assert Article.objects.get(pk=article.pk).state == State.REVIEW
+
+
+def test_return_and_withdraw_need_a_reason(users):
+    article = story(users, "review1")
+    with pytest.raises(workflow.WorkflowError, match="退回意见"):
+        workflow.article_return(article=article, by=users["editor"], comment="  ")
+    live = story(users, "published")
+    with pytest.raises(workflow.WorkflowError, match="原因"):
+        workflow.article_withdraw(article=live, by=users["chief"], reason="")
+    assert not WorkflowEvent.objects.exists()
+
+
+def test_a_stale_object_cannot_replay_a_transition(users):
+    article = story(users, "review1")
+    stale = Article.objects.get(pk=article.pk)
+    workflow.article_approve(article=article, by=users["editor"])
+    workflow.article_return(article=article, by=users["director"], comment="重写导语")
+    # `stale` still says 初审; the row says draft, and the row decides.
+    with pytest.raises(workflow.WorkflowError, match="已被他人处理，现为“草稿”"):
+        workflow.article_approve(article=stale, by=users["editor"])
+    assert article.events.count() == 2
+
+
+def test_scheduled_story_goes_live_by_itself(users, client):
+    article = story(users, "review3")
+    at = timezone.now() + datetime.timedelta(hours=2)
+    event = workflow.article_publish(article=article, by=users["chief"], at=at)
+    assert event.action == Action.SCHEDULE
+    assert article.status_label == "定时发布"
+    surfaces = ["/", article.section.get_absolute_url()]
+    assert client.get(article.get_absolute_url()).status_code == 404
+    for url in surfaces:
+        assert article.title not in client.get(url).text
+    with time_machine.travel(at + datetime.timedelta(seconds=1)):
+        assert client.get(article.get_absolute_url()).status_code == 200
+        for url in surfaces:
+            assert article.title in client.get(url).text
+
+
+def test_the_number_of_stages_is_a_setting(users, settings):
+    settings.NEWSROOM_REVIEW_STAGES = 2
+    article = story(users, "draft")
+    workflow.article_submit(article=article, by=users["reporter"])
+    workflow.article_approve(article=article, by=users["editor"])
+    assert article.review_stage == 2
+    # Two stages: the second is the last, 终审, for the chief.
+    with pytest.raises(workflow.WorkflowError, match="终审"):
+        workflow.article_approve(article=article, by=users["director"])
+    workflow.article_approve(article=article, by=users["chief"])
+    assert article.state == State.PUBLISHED
+
+
+def test_revert_brings_back_content_not_state(users):
+    article = story(users, "published")
+    article.body = "第一版正文。"
+    article.save()
+    first = article.history.first()
+    article.body = "改坏了的正文。"
+    article.title = "改坏了的标题"
+    article.save()
+    event = workflow.article_revert(article=article, by=users["editor"], record=first)
+    # A published story keeps its live text: the old version goes into its revision.
+    assert article.body == "改坏了的正文。"
+    revision = event.article
+    assert revision.revision_of == article and revision.state == State.DRAFT
+    assert revision.body == "第一版正文。"
+    assert revision.title == first.title
+    assert event.action == Action.REVERT
+
+
+def test_revert_of_a_draft_brings_back_content_not_state(users):
+    article = story(users, "draft")
+    article.body = "第一版正文。"
+    article.save()
+    first = article.history.first()
+    article.body = "改坏了的正文。"
+    article.save()
+    workflow.article_revert(article=article, by=users["editor"], record=first)
+    assert article.body == "第一版正文。"
+    assert article.state == State.DRAFT
+    assert article.events.get().action == Action.REVERT
+
+
+def test_reporters_cannot_revert(users):
+    article = story(users, "published")
+    with pytest.raises(workflow.WorkflowError, match="没有修改"):
+        workflow.article_revert(
+            article=article, by=users["outsider"], record=article.history.first()
+        )
+
+
+def test_correction_is_shown_under_the_story(users, client):
+    article = story(users, "published")
+    workflow.article_correct(article=article, by=users["director"], text="更正：执勤时长为12小时。")
+    html = client.get(article.get_absolute_url()).text
+    assert "更正：执勤时长为12小时。" in html
+    assert Correction.objects.get().created_by == users["director"]

@@ -1,0 +1,329 @@
+"""The workflow in the admin: buttons, crafted requests, history pages, previews, no lost
+edits, queues and the audit trail."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, State, WorkflowEvent
+from articles.roles import CHIEF, DIRECTOR, EDITOR, REPORTER, ensure_roles
+from public.preview import share_url
+
+from ..factories import ArticleFactory, SectionFactory
+from .helpers import diff_lines
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def users():
+    ensure_roles()
+    User = get_user_model()
+    made = {}
+    groups = {"reporter": REPORTER, "reporter2": REPORTER, "editor": EDITOR,
+              "editor2": EDITOR, "director": DIRECTOR, "chief": CHIEF}  # fmt: skip
+    for name, group in groups.items():
+        user = User.objects.create_user(name, email=f"{name}@newsroom.test", is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
+        made[name] = user
+    return made
+
+
+@pytest.fixture
+def as_user(users):
+    from django.test import Client
+
+    def login(name):
+        client = Client()
+        client.force_login(users[name])
+        return client
+
+    return login
+
+
+def form_data(article, **changes):
+    data = {
+        "kicker": article.kicker,
+        "title": article.title,
+        "subtitle": article.subtitle,
+        "byline": article.byline,
+        "section": article.section_id,
+        "summary": article.summary,
+        "body": article.body,
+        "tags": "",
+        "featured": "",
+        "slug": article.slug,
+        "loaded_version": article.version,
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def change_url(article):
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def test_change_form_shows_only_the_transitions_the_user_may_take(users, as_user):
+    article = ArticleFactory(author=users["reporter"], state=State.REVIEW, review_stage=1)
+    html = as_user("editor").get(change_url(article)).text
+    assert 'value="approve"' in html and 'value="return"' in html
+    assert 'value="publish"' not in html and 'value="withdraw"' not in html
+    html = as_user("chief").get(change_url(article)).text
+    assert 'value="approve"' in html  # the chief may take any stage
+    assert 'value="publish"' not in html  # but publishing waits for the last stage
+
+
+def test_workflow_post_runs_the_transition_and_shows_the_timeline(users, as_user):
+    article = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    client = as_user("reporter")
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/workflow/", {"action": "submit", "comment": "请审"}
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.state == State.REVIEW
+    html = as_user("editor").get(change_url(article)).text
+    assert "送审（送至初审）：请审" in html
+
+
+def test_crafted_workflow_posts_are_refused_and_change_nothing(users, as_user):
+    article = ArticleFactory(author=users["reporter"], state=State.REVIEW, review_stage=3)
+    version = article.version
+    for name, action in [("editor", "approve"), ("director", "publish"), ("reporter", "approve"),
+                         ("editor", "withdraw"), ("editor", "bogus")]:  # fmt: skip
+        as_user(name).post(
+            f"/admin/articles/article/{article.pk}/workflow/", {"action": action, "comment": "x"}
+        )
+    article.refresh_from_db()
+    assert (article.state, article.review_stage, article.version) == (State.REVIEW, 3, version)
+    assert not WorkflowEvent.objects.exists()
+
+
+def test_state_cannot_be_changed_through_the_form(users, as_user):
+    article = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    data = form_data(article, state=State.PUBLISHED, review_stage=3,
+                     publish_at_0="2020-01-01", publish_at_1="00:00")  # fmt: skip
+    response = as_user("editor").post(change_url(article), data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.state, article.review_stage, article.publish_at) == (State.DRAFT, 0, None)
+
+
+def test_reporters_edit_only_their_own_drafts(users, as_user):
+    theirs = ArticleFactory(author=users["reporter2"], state=State.DRAFT, publish_at=None)
+    own_in_review = ArticleFactory(author=users["reporter"], state=State.REVIEW, review_stage=1)
+    client = as_user("reporter")
+    # Someone else's story is not even in their list.
+    assert client.get(change_url(theirs)).status_code == 302  # "does not exist" redirect
+    response = client.post(change_url(theirs), form_data(theirs, title="篡改"))
+    assert Article.objects.get(pk=theirs.pk).title != "篡改"
+    assert response.status_code in (302, 403, 404)
+    # Their own story in review is read-only for them.
+    response = client.post(change_url(own_in_review), form_data(own_in_review, title="篡改"))
+    assert response.status_code == 403
+    assert Article.objects.get(pk=own_in_review.pk).title != "篡改"
+
+
+def test_second_save_of_the_same_version_is_refused_and_keeps_the_text(users, as_user):
+    article = ArticleFactory(author=users["reporter"], state=State.REVIEW, review_stage=1)
+    first, second = as_user("editor"), as_user("editor2")
+    # Both open the story at the same version.
+    loaded = article.version
+    response = first.post(change_url(article), form_data(article, body="甲编辑的修改。"))
+    assert response.status_code == 302
+    response = second.post(
+        change_url(article), form_data(article, body="乙编辑的修改。", loaded_version=loaded)
+    )
+    assert response.status_code == 200
+    assert "已被 editor 于" in response.text
+    assert "乙编辑的修改。" in response.text  # still on screen to copy
+    article.refresh_from_db()
+    assert article.body == "甲编辑的修改。"
+    assert article.history.filter(body="乙编辑的修改。").count() == 0
+
+
+def test_workflow_moves_also_make_open_forms_stale(users, as_user):
+    article = ArticleFactory(author=users["reporter"], state=State.REVIEW, review_stage=1)
+    loaded = article.version
+    workflow.article_approve(article=article, by=users["editor2"])
+    response = as_user("editor").post(
+        change_url(article), form_data(article, body="晚到的修改", loaded_version=loaded)
+    )
+    assert "已被 editor2 于" in response.text
+
+
+def test_who_else_has_the_story_open_is_shown(users, as_user):
+    article = ArticleFactory(author=users["reporter"], state=State.REVIEW, review_stage=1)
+    as_user("editor").get(change_url(article))
+    html = as_user("editor2").get(change_url(article)).text
+    assert "editor 也打开了此稿件" in html
+    response = as_user("editor").post(f"/admin/articles/article/{article.pk}/heartbeat/")
+    assert response.json() == {"others": ["editor2"]}
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    with time_machine.travel(later):
+        html = as_user("editor2").get(change_url(article)).text
+        assert "也打开了此稿件" not in html  # the other session expired
+
+
+def test_history_compare_and_revert(users, as_user):
+    article = ArticleFactory(
+        author=users["reporter"], body="第一版。", state=State.DRAFT, publish_at=None
+    )
+    first = article.history.first()
+    client = as_user("editor")
+    client.post(change_url(article), form_data(article, body="第二版。"))
+    html = client.get(f"/admin/articles/article/{article.pk}/versions/").text
+    assert "与当前版本比较" in html
+    html = client.get(
+        f"/admin/articles/article/{article.pk}/versions/compare/",
+        {"a": first.history_id, "b": "current"},
+    ).text
+    assert {("removed", "第一版。"), ("added", "第二版。")} <= set(diff_lines(html))
+    assert "<del>一</del>" in html and "<ins>二</ins>" in html  # just the changed characters
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/versions/{first.history_id}/revert/"
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == "第一版。"
+
+
+def test_history_pages_are_permission_gated(users, as_user):
+    article = ArticleFactory(author=users["reporter2"], body="别人的稿件。")
+    record = article.history.first()
+    client = as_user("reporter")
+    base = f"/admin/articles/article/{article.pk}"
+    for url in [f"{base}/versions/", f"{base}/versions/compare/?a={record.history_id}",
+                f"{base}/preview/"]:  # fmt: skip
+        assert client.get(url).status_code in (403, 404)
+    assert client.post(f"{base}/versions/{record.history_id}/revert/").status_code in (403, 404)
+    assert client.post(f"{base}/share/").status_code in (403, 404)
+    # A reporter may read the versions of their own story, not revert it once submitted.
+    own = ArticleFactory(author=users["reporter"], state=State.REVIEW, review_stage=1)
+    own_record = own.history.first()
+    assert client.get(f"/admin/articles/article/{own.pk}/versions/").status_code == 200
+    response = client.post(
+        f"/admin/articles/article/{own.pk}/versions/{own_record.history_id}/revert/"
+    )
+    assert response.status_code == 403
+
+
+def test_staff_preview_any_state_never_cached_nor_indexed(users, as_user):
+    article = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    response = as_user("editor").get(f"/admin/articles/article/{article.pk}/preview/")
+    assert response.status_code == 200
+    assert article.title in response.text
+    assert '<meta name="robots" content="noindex, nofollow">' in response.text
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_shared_preview_link_works_without_an_account_until_it_expires(users, client):
+    article = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    url = share_url(article)
+    response = client.get(url)
+    assert response.status_code == 200 and article.title in response.text
+    assert "no-store" in response["Cache-Control"]
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=73)):
+        assert client.get(url).status_code == 410
+    assert client.get(url[:-3] + "xyz/").status_code == 410
+
+
+def test_shared_preview_link_follows_the_story_through_review(users, client):
+    article = ArticleFactory(
+        author=users["reporter"], state=State.DRAFT, publish_at=None, body="第一稿。"
+    )
+    url = share_url(article)
+    article.body = "改过了。"
+    article.save()
+    workflow.article_submit(article=article, by=users["reporter"])
+    workflow.article_approve(article=article, by=users["editor"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "改过了。" in response.text and "第一稿。" not in response.text
+    assert "正文有修改" in response.text  # the page says what changed since the link
+    workflow.article_approve(article=article, by=users["director"])
+    workflow.article_approve(article=article, by=users["chief"])
+    # Published: the link leads to the public page.
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
+
+
+def test_shared_preview_link_stops_when_the_story_is_withdrawn(users, client):
+    draft = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    url = share_url(draft)
+    draft.state = State.WITHDRAWN
+    draft.save()
+    assert client.get(url).status_code == 410
+    live = ArticleFactory(author=users["reporter"])
+    url = share_url(live)
+    workflow.article_withdraw(article=live, by=users["chief"], reason="撤稿")
+    assert client.get(url).status_code == 410
+
+
+def test_queues_mine_and_waiting_for_me(users, as_user):
+    mine = ArticleFactory(author=users["editor"], title="我写的稿", state=State.DRAFT)
+    stage1 = ArticleFactory(author=users["reporter"], title="初审稿", state=State.REVIEW,
+                            review_stage=1)  # fmt: skip
+    stage2 = ArticleFactory(author=users["reporter"], title="复审稿", state=State.REVIEW,
+                            review_stage=2)  # fmt: skip
+    client = as_user("editor")
+    html = client.get("/admin/articles/article/?queue=mine").text
+    assert mine.title in html and stage1.title not in html
+    html = client.get("/admin/articles/article/?queue=review").text
+    assert stage1.title in html and stage2.title not in html and mine.title not in html
+    html = as_user("director").get("/admin/articles/article/?queue=review").text
+    assert stage1.title in html and stage2.title in html
+
+
+def test_bulk_approve_reports_each_article(users, as_user):
+    ok = ArticleFactory(author=users["reporter"], title="可以通过", state=State.REVIEW,
+                        review_stage=1)  # fmt: skip
+    not_ok = ArticleFactory(author=users["reporter"], title="还是草稿", state=State.DRAFT)
+    response = as_user("editor").post(
+        "/admin/articles/article/",
+        {"action": "bulk_approve", "_selected_action": [ok.pk, not_ok.pk]},
+        follow=True,
+    )
+    text = response.text
+    assert "审核通过：《可以通过》" in text
+    assert "《还是草稿》：只有审核中的稿件可以审核通过" in text
+    ok.refresh_from_db()
+    not_ok.refresh_from_db()
+    assert (ok.review_stage, not_ok.state) == (2, State.DRAFT)
+
+
+def test_audit_is_visible_and_exportable_to_the_chief_only(users, as_user):
+    article = ArticleFactory(author=users["reporter"], title="审计稿件")
+    workflow.article_correct(article=article, by=users["director"], text="更正一处时间")
+    workflow.article_withdraw(article=article, by=users["chief"], reason="当事人要求")
+    chief = as_user("chief")
+    assert "审计稿件" in chief.get("/admin/articles/workflowevent/").text
+    response = chief.get("/admin/articles/workflowevent/export/")
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert f"director,更正,{article.pk},审计稿件,已发布,已发布,更正一处时间" in text
+    assert f"chief,撤稿,{article.pk},审计稿件,已发布,已撤稿,当事人要求" in text
+    for name in ["editor", "director"]:
+        assert as_user(name).get("/admin/articles/workflowevent/").status_code == 403
+        assert as_user(name).get("/admin/articles/workflowevent/export/").status_code == 403
+
+
+def test_new_story_belongs_to_its_writer(users, as_user):
+    section = SectionFactory()
+    data = form_data(Article(section=section, title="记者新稿", body="正文。"))
+    data.pop("loaded_version")
+    response = as_user("reporter").post("/admin/articles/article/add/", data)
+    assert response.status_code == 302, response.text
+    article = Article.objects.get(title="记者新稿")
+    assert article.author == users["reporter"]
+    assert article.state == State.DRAFT
