@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -275,10 +276,9 @@ def publish_storm(database, urls, duration):
     run(["redis-cli", "-u", REDIS, "FLUSHDB"], capture_output=True)
     base = f"http://127.0.0.1:{PORT}"
     paths = [urls["home"], urls["section"], urls["article"]]
-    script = ROOT / "bench" / "results" / "rotate.lua"
-    script.parent.mkdir(parents=True, exist_ok=True)
-    script.write_text(ROTATE % ", ".join(f'"{path}"' for path in paths))
-    rotate = ["-s", str(script)]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(ROTATE % ", ".join(f'"{path}"' for path in paths))
+    rotate = ["-s", script.name]
     with Gunicorn(env):
         wrk(base + "/", 1, extra=rotate)  # warm-up
         before = wrk(base + "/healthz", floor_seconds(duration))
@@ -295,6 +295,7 @@ def publish_storm(database, urls, duration):
         publisher.wait()
         watcher.join()
         after = wrk(base + "/healthz", floor_seconds(duration))
+    Path(script.name).unlink()
     manage(env, "shell", "-c", "from articles.models import Article; "
            "Article.objects.filter(source_document='bench-storm').delete()")  # fmt: skip
     floor = (before["rps"] + after["rps"]) / 2
