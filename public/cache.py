@@ -142,6 +142,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if (
             getattr(response, "newsroom_public", False)
+            and response.status_code == 200  # not a 304 made for this request's ETag
             and not response.streaming
             and not response.cookies
             and "cookie" not in response.get("Vary", "").lower()

@@ -191,3 +191,14 @@ def test_a_long_transaction_bumps_the_generation_once_at_its_end(db):
         ArticleFactory()
         raise RuntimeError
     assert generation() == before + 1
+
+
+def test_a_conditional_miss_is_not_stored_as_its_304(client, seed):
+    etag = client.get("/")["ETag"]
+    from django.core.cache import cache, caches
+
+    cache.clear()
+    caches["fragments"].clear()
+    assert client.get("/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    page = client.get("/")
+    assert page.status_code == 200 and seed[1].title in page.text
