@@ -303,14 +303,30 @@ class Article(models.Model):
         if self.state == State.PUBLISHED and not self.publish_at:
             raise ValidationError({"publish_at": "已发布的稿件必须有发布时间。"})
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        article._saved_text = article._text()
+        return article
+
+    def _text(self):
+        """What the rendered body and the search index are made of, as loaded (a deferred
+        field counts as unknown)."""
+        return tuple(self.__dict__.get(field) for field in TEXT_FIELDS)
+
     def save(self, *args, keep_timestamps=False, **kwargs):
         """Render the body once here so pages only print it; count the version; refresh
-        ``updated_at`` unless the caller supplies historical timestamps (the importer does)."""
+        ``updated_at`` unless the caller supplies historical timestamps (the importer does).
+        The body is rendered and the search index written again only when the text changed
+        (a workflow step changes the state, not the text)."""
         for field in TEXT_FIELDS:  # whatever wrote them (form, import, shell): valid XML
             setattr(self, field, strip_controls(getattr(self, field)))
         if not self.slug:
             self.slug = unique_slug(self, self.title, max_length=100)
-        self.body_html = render_markdown(self.body)
+        text = self._text()
+        text_changed = getattr(self, "_saved_text", None) != text or None in text
+        if text_changed or not self.body_html:
+            self.body_html = render_markdown(self.body)
         if not keep_timestamps:
             self.updated_at = timezone.now()
         if not self._state.adding:
@@ -321,7 +337,9 @@ class Article(models.Model):
                 *update_fields, "body_html", "updated_at", "slug", "version"
             }  # fmt: skip
         super().save(*args, **kwargs)
-        update_search_vector(self)
+        if text_changed:
+            update_search_vector(self)
+        self._saved_text = text
 
 
 TEXT_FIELDS = ["kicker", "title", "subtitle", "summary", "body", "byline"]

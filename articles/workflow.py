@@ -22,6 +22,7 @@ if someone else moved the story first, or (given ``seen_version``) changed its t
 the actor opened it, it is refused. A refused transition changes nothing.
 """
 
+import dataclasses
 import datetime
 
 from django.contrib.auth import get_user_model
@@ -45,6 +46,7 @@ from .models import (
     display_name,
 )  # fmt: skip
 from .roles import revision_stage, stage_count, stage_name, stage_permission
+from .search import update_search_vector
 
 # A time typed into the form for "now" may be up to a minute old when it arrives: within
 # this it means now; further in the past it is refused (never a silent backdate).
@@ -244,6 +246,31 @@ def available_actions(article, user):
 
 
 # -- Transitions ---------------------------------------------------------------------------
+
+
+class RevisionOpen(WorkflowError):
+    """Edits to a live story would go into its revision, and one is already open."""
+
+    def __init__(self, message, *, revision):
+        super().__init__(message)
+        self.revision = revision
+
+
+def lock_for_edit(article, *, seen_version, edits):
+    """The story's row, locked until the transaction ends, for a save of edits made to
+    ``seen_version`` (``edits``: whether anything was changed): refused (StaleVersion) when
+    the story changed since, and (RevisionOpen) when the edits of a live story would go into
+    a revision while another is open. A concurrent save waits, then sees the new version."""
+    fresh = Article.objects.select_for_update().get(pk=article.pk)
+    if seen_version != fresh.version:
+        raise StaleVersion(
+            "此稿件已被他人修改。", article=fresh, seen=seen_version, current=fresh.version
+        )
+    if edits and fresh.state == State.PUBLISHED:
+        revision = fresh.open_revision()
+        if revision is not None:
+            raise RevisionOpen("此稿件已有一份未签发的修改稿。", revision=revision)
+    return fresh
 
 
 def _lock(article, *, seen_version=None, action=None):
@@ -484,6 +511,49 @@ def article_start_revision(*, article, by):
     return revision, photos
 
 
+@dataclasses.dataclass
+class PhotoEdit:
+    """One photo's edit from the desk: ``photo`` the live photo's id (None for a new one),
+    ``delete``, and the fields changed (caption, credit, alt_text, position, image)."""
+
+    photo: int | None
+    delete: bool = False
+    values: dict = dataclasses.field(default_factory=dict)
+
+
+def article_save_as_revision(*, article, by, content, links, photo_edits=()):
+    """Edits to the published story ``article``, saved into its pending revision (修改稿),
+    begun now, and never into the story: readers see them only once the revision is
+    published. ``content`` holds the CONTENT_FIELDS (and slug), ``links`` the agencies,
+    officers and tags, ``photo_edits`` PhotoEdits of the live photos. Refused when another
+    revision is open (begun meanwhile by someone else: never written over)."""
+    with transaction.atomic(), one_bump():
+        revision, photos = article_start_revision(article=article, by=by)
+        if photos is None:
+            raise WorkflowError("此稿件刚刚有了一份修改稿，请在修改稿中修改。")
+        for name, value in content.items():
+            setattr(revision, name, value)
+        revision._history_user = by
+        revision._change_reason = "修改已发布稿件"
+        revision.save()
+        revision.agencies.set(links["agencies"])
+        revision.officers.set(links["officers"])
+        revision.tags.set(list(links["tags"]))
+        for edit in photo_edits:
+            target = Photo(article=revision) if edit.photo is None else photos.get(edit.photo)
+            if target is None:
+                continue  # a photo added to the live story after the revision began
+            if edit.delete:
+                if target.pk:
+                    target.delete()
+                continue
+            for name, value in edit.values.items():
+                setattr(target, name, value)
+            target.full_clean(exclude=["article"])
+            target.save()
+    return revision
+
+
 def _copy_of(live, *, by, reason, content=None):
     """A new draft revision of the locked story ``live``: its text (with ``content`` put
     over it), links and photos (the files shared). Returns ``(revision, photos)``, photos
@@ -526,7 +596,8 @@ def _publish_revision(*, article, by, comment="", seen_version=None):
         summary = f"修改稿 #{revision.pk}：" + ("、".join(changed) if changed else "内容未变")
         live._history_user = by
         live._change_reason = f"签发{summary}"
-        live.save()  # re-renders the body and the search index (captions included)
+        live.save()  # re-renders the body and re-indexes the text, if it changed
+        update_search_vector(live)  # the captions came with the photos (no signal)
         _event(live, by=by, action=Action.PUBLISH_REVISION, from_state=live.state,
                comment=f"{summary}{'；' + comment if comment else ''}")  # fmt: skip
         from_state = revision.state

@@ -16,14 +16,13 @@ from django.utils.translation import gettext
 from taggit.models import Tag as TaggitTag
 
 from agencies.models import Agency, AgencyKind
-from articles import workflow
+from articles import presence, workflow
 from articles.diff import article_rows, field_rows, record_at
 from articles.models import (
     CONTENT_FIELDS,
     Action,
     Article,
     Correction,
-    EditSession,
     Photo,
     Section,
     State,
@@ -161,11 +160,15 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if not self.instance.pk:
             return cleaned
-        # Locked until this request's transaction ends: a concurrent save waits, then sees
-        # the new version.
-        current = Article.objects.select_for_update().get(pk=self.instance.pk)
         loaded = cleaned.get("loaded_version")
-        if loaded != current.version:
+        try:
+            current = workflow.lock_for_edit(
+                self.instance,
+                seen_version=loaded,
+                edits=self._edited() or self._photos_edited(),
+            )
+        except workflow.StaleVersion as exc:
+            current = exc.article
             last = current.history.select_related("history_user").first()
             who = display_name(last.history_user) if last else "他人"
             when = timezone.localtime(current.updated_at)
@@ -179,21 +182,19 @@ class ArticleAdminForm(forms.ModelForm):
                 )
             raise ValidationError(
                 format_html(message, who, f"{when:%Y-%m-%d %H:%M:%S}", compare), code="stale"
-            )
-        if current.state == State.PUBLISHED and (self._edited() or self._photos_edited()):
-            revision = current.open_revision()
-            if revision is not None:
-                url = reverse("admin:articles_article_change", args=[revision.pk])
-                raise ValidationError(
-                    format_html(
-                        "此稿件已有一份未签发的修改稿（{}，{}），您的修改没有保存。"
-                        '请在<a href="{}">修改稿</a>中继续修改。',
-                        revision_starter(revision),
-                        workflow.state_label(revision),
-                        url,
-                    ),
-                    code="revision-open",
-                )
+            ) from None
+        except workflow.RevisionOpen as exc:
+            url = reverse("admin:articles_article_change", args=[exc.revision.pk])
+            raise ValidationError(
+                format_html(
+                    "此稿件已有一份未签发的修改稿（{}，{}），您的修改没有保存。"
+                    '请在<a href="{}">修改稿</a>中继续修改。',
+                    revision_starter(exc.revision),
+                    workflow.state_label(exc.revision),
+                    url,
+                ),
+                code="revision-open",
+            ) from None
         action = self.data.get("_workflow")
         if action and self.request is not None:
             try:
@@ -407,24 +408,14 @@ class ArticleAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
         elif obj.state == State.PUBLISHED:
             # Live copy changes only by publishing: the edits go into a pending revision,
-            # saved with the photos and links in save_related.
-            request.newsroom_revision = None
-            if form.has_changed() or form._photos_edited():
-                live = Article.objects.get(pk=obj.pk)  # ``obj`` carries the form's edits
-                revision, photos = workflow.article_start_revision(article=live, by=request.user)
-                if photos is None:
-                    # Begun meanwhile by someone else (the form refuses when one is open):
-                    # never write over their text.
-                    raise PermissionDenied("此稿件刚刚有了一份修改稿，请在修改稿中修改。")
-                for field in [*CONTENT_FIELDS, "slug"]:
-                    setattr(revision, field, getattr(obj, field))
-                revision._change_reason = "修改已发布稿件"
-                revision.save()
-                request.newsroom_revision = (revision, photos)
-                obj.refresh_from_db()  # nothing of the live story changes
+            # with the photos and links (save_related, once the inlines are valid).
+            request.newsroom_edits = {
+                name: getattr(obj, name) for name in [*CONTENT_FIELDS, "slug"]
+            }
+            obj.refresh_from_db()  # ``obj`` carried the form's edits: the live story is kept
         elif form.has_changed():
             super().save_model(request, obj, form, change)
-        EditSession.objects.filter(article=obj, user=request.user).delete()
+        presence.report_closed(obj, request.user)
 
     def _create_formsets(self, request, obj, change):
         formsets, inline_instances = super()._create_formsets(request, obj, change)
@@ -432,8 +423,8 @@ class ArticleAdmin(admin.ModelAdmin):
         return formsets, inline_instances
 
     def save_related(self, request, form, formsets, change):
-        pending = getattr(request, "newsroom_revision", False)
-        if pending is False:
+        live = form.instance
+        if not change or live.state != State.PUBLISHED:
             super().save_related(request, form, formsets, change)
             photos_changed = any(
                 formset.new_objects or formset.changed_objects or formset.deleted_objects
@@ -443,55 +434,59 @@ class ArticleAdmin(admin.ModelAdmin):
             if change and photos_changed and not form.has_changed():
                 # A photo is part of its story: its change is a new version of the story
                 # (history, and what a re-import compares against).
-                form.instance._change_reason = "修改图片"
-                form.instance.save()
-            return None
-        if pending is not None:  # None: a live story saved without changes
-            revision, photos = pending
-            revision.agencies.set(form.cleaned_data["agencies"])
-            revision.officers.set(form.cleaned_data["officers"])
-            revision.tags.set(form.cleaned_data["tags"])
-            for formset in formsets:
-                if formset.model is Photo:
-                    self._photos_into_revision(formset, revision, photos)
+                live._change_reason = "修改图片"
+                live.save()
+            return
+        if form.has_changed() or form._photos_edited():
+            links = {name: form.cleaned_data[name] for name in ("agencies", "officers", "tags")}
+            edits = [
+                edit
+                for formset in formsets
+                if formset.model is Photo
+                for edit in self._photo_edits(formset)
+            ]
+            try:
+                revision = workflow.article_save_as_revision(
+                    article=live, by=request.user, content=request.newsroom_edits,
+                    links=links, photo_edits=edits,
+                )  # fmt: skip
+            except workflow.WorkflowError as exc:
+                raise PermissionDenied(str(exc)) from None
+            request.newsroom_revision = revision
         for formset in formsets:
             # Nothing of the live story was saved (the change message reads these).
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        return None
 
     @staticmethod
-    def _photos_into_revision(formset, revision, photos):
-        """The photo inline's changes, made to the revision's copies of the live photos."""
+    def _photo_edits(formset):
+        """The photo inline's changes, as the workflow takes them."""
         for form in formset.forms:
             existing = form.instance.pk is not None
             if not existing and not form.has_changed():
                 continue  # an empty extra form
-            target = photos.get(form.instance.pk) if existing else Photo(article=revision)
-            if target is None:
-                continue  # a photo added to the live story after the revision began
-            if formset._should_delete_form(form):
-                if target.pk:
-                    target.delete()
-                continue
-            for name in ("caption", "credit", "alt_text", "position"):
-                if name in form.cleaned_data:
-                    setattr(target, name, form.cleaned_data[name])
+            values = {
+                name: form.cleaned_data[name]
+                for name in ("caption", "credit", "alt_text", "position")
+                if name in form.cleaned_data
+            }
             if "image" in form.changed_data:
-                target.image = form.cleaned_data["image"] or ""
-            target.full_clean(exclude=["article"])
-            target.save()
+                values["image"] = form.cleaned_data["image"] or ""
+            yield workflow.PhotoEdit(
+                photo=form.instance.pk if existing else None,
+                delete=formset._should_delete_form(form),
+                values=values,
+            )
 
     def log_change(self, request, obj, message):
-        pending = getattr(request, "newsroom_revision", None)
-        return super().log_change(request, pending[0] if pending else obj, message)
+        revision = getattr(request, "newsroom_revision", None)
+        return super().log_change(request, revision or obj, message)
 
     def response_change(self, request, obj):
-        pending = getattr(request, "newsroom_revision", None)
+        revision = getattr(request, "newsroom_revision", None)
         action = request.POST.get("_workflow")
         if action:
             self._workflow_from_form(request, obj, action)
-        if pending:
-            revision = pending[0]
+        if revision:
             messages.success(
                 request,
                 f"您的修改已存为修改稿 #{revision.pk}。读者仍看到已发布的版本；"
@@ -528,26 +523,7 @@ class ArticleAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         if article is not None:
             extra_context.update(self._workflow_context(request, article))
-            if request.method == "GET":
-                self._touch_edit_session(request, article)
         return super().change_view(request, object_id, form_url, extra_context)
-
-    @staticmethod
-    def _touch_edit_session(request, article):
-        expires = timezone.now() + timezone.timedelta(
-            seconds=settings.NEWSROOM_EDIT_SESSION_SECONDS
-        )
-        EditSession.objects.update_or_create(
-            article=article, user=request.user, defaults={"expires_at": expires}
-        )
-
-    def _other_editors(self, request, article):
-        others = (
-            EditSession.objects.filter(article=article, expires_at__gt=timezone.now())
-            .exclude(user=request.user)
-            .select_related("user")
-        )
-        return [display_name(s.user) for s in others]
 
     def _workflow_context(self, request, article):
         actions = workflow.available_actions(article, request.user)
@@ -560,7 +536,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 Action.APPROVE in actions and article.review_stage == stage_count()
             )),
             "events": article.events.select_related("actor"),
-            "other_editors": self._other_editors(request, article),
+            "other_editors": presence.others_editing(article, request.user),
             "stage_label": stage_name(article.review_stage)
             if article.state == State.REVIEW
             else "",
@@ -738,8 +714,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return JsonResponse({"error": "POST only"}, status=405)
         article = self._article_for(request, pk)
-        self._touch_edit_session(request, article)
-        return JsonResponse({"others": self._other_editors(request, article)})
+        return JsonResponse({"others": presence.report_open(article, request.user)})
 
     # -- History: versions, compare, revert --------------------------------------------------
 

@@ -79,6 +79,17 @@ def page_key(request):
     return f"newsroom:page:{hashlib.sha256(url).hexdigest()}"
 
 
+# The newest content key any worker has used (see PageCacheMiddleware.announce).
+NEWEST_KEY = "newsroom:newest-content-key"
+
+
+def _order(content_key):
+    """Content keys in the order they follow one another: by generation, then by the next
+    publication ("-", none left, last)."""
+    gen, due = content_key.split(".")
+    return int(gen), float("inf") if due == "-" else int(due)
+
+
 def public_page(view):
     """Mark a view's pages as public: the same for every reader. PageCacheMiddleware keeps
     them (GET/HEAD, status 200); browsers and proxies are told how they may keep them."""
@@ -118,6 +129,16 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.announced = None
+
+    def announce(self, content_key):
+        """Share this process's new content key unless a newer one is shared already: a
+        worker without one of its own serves stale pages under it in an outage. (Two
+        workers may cross here; the worse case is a key 0.25 s older than the newest.)"""
+        self.announced = content_key
+        shared = cache.get(NEWEST_KEY)
+        if shared is None or _order(content_key) > _order(shared):
+            cache.set(NEWEST_KEY, content_key, timeout=None)
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
@@ -129,10 +150,15 @@ class PageCacheMiddleware:
         except DatabaseErrors as exc:
             if not is_database_outage(exc):
                 raise
+            # The last key this process used, or (a worker that has served nothing since
+            # it started) the newest any worker used.
+            current = generation.last_key or cache.get(NEWEST_KEY)
             for stale in (entry, cache.get(key) if entry is None else None):
-                if stale is not None and stale[0] == generation.last_key:
+                if stale is not None and stale[0] == current:
                     return self.replay(request, stale, stale=True)
             return self.get_response(request)
+        if content_key != self.announced:
+            self.announce(content_key)
         if entry is None or entry[0] != content_key:
             entry = cache.get(key)
             if entry is not None and entry[0] == content_key:

@@ -122,3 +122,28 @@ def test_photo_with_an_image_needs_alt_text(tmp_path):
     with pytest.raises(ValidationError, match="替代文字"):
         photo.full_clean()
     Photo(article=photo.article, caption="存档图片，原图缺失", credit="沈翠英").full_clean()
+
+
+def test_only_a_change_of_text_renders_and_indexes_again(db, monkeypatch):
+    from articles import models as article_models
+
+    calls = []
+    monkeypatch.setattr(article_models, "update_search_vector", lambda a: calls.append("index"))
+    render = article_models.render_markdown
+    monkeypatch.setattr(
+        article_models, "render_markdown", lambda text: calls.append("render") or render(text)
+    )
+    article = ArticleFactory(state=State.DRAFT, publish_at=None)
+    assert calls == ["render", "index"]
+    calls.clear()
+    article = Article.objects.get(pk=article.pk)
+    article.state = State.REVIEW  # a workflow step: the text is the same
+    article.save()
+    assert calls == []
+    article.title = "改过的标题"
+    article.save()
+    assert calls == ["render", "index"]
+    calls.clear()
+    listed = Article.objects.defer("body").get(pk=article.pk)  # unknown text: done again
+    listed.save()
+    assert calls == ["render", "index"]

@@ -249,3 +249,30 @@ def test_correction_is_shown_under_the_story(users, client):
     html = client.get(article.get_absolute_url()).text
     assert "更正：执勤时长为12小时。" in html
     assert Correction.objects.get().created_by == users["director"]
+
+
+def test_edits_to_a_live_story_are_saved_as_its_revision(users):
+    from ..factories import PhotoFactory
+
+    live = ArticleFactory(author=users["reporter"], title="原标题")
+    kept, dropped = PhotoFactory(article=live, caption="原说明"), PhotoFactory(article=live)
+    content = {name: getattr(live, name) for name in ["title", "body", "slug"]}
+    revision = workflow.article_save_as_revision(
+        article=live, by=users["editor"], content=content | {"title": "新标题"},
+        links={"agencies": [], "officers": [], "tags": ["新标签"]},
+        photo_edits=[
+            workflow.PhotoEdit(photo=kept.pk, values={"caption": "新说明"}),
+            workflow.PhotoEdit(photo=dropped.pk, delete=True),
+            workflow.PhotoEdit(photo=None, values={"caption": "新图", "credit": "记者"}),
+        ],
+    )  # fmt: skip
+    live.refresh_from_db()
+    assert live.title == "原标题" and live.state == State.PUBLISHED
+    assert sorted(p.caption for p in live.photos.all()) == sorted(["原说明", dropped.caption])
+    assert revision.revision_of_id == live.pk and revision.title == "新标题"
+    assert sorted(p.caption for p in revision.photos.all()) == ["新图", "新说明"]
+    assert list(revision.tags.names()) == ["新标签"]
+    with pytest.raises(workflow.WorkflowError):  # one open revision: never written over
+        workflow.article_save_as_revision(
+            article=live, by=users["chief"], content=content, links={}, photo_edits=[]
+        )

@@ -163,10 +163,15 @@ def test_workflow_moves_also_make_open_forms_stale(users, as_user):
 
 def test_who_else_has_the_story_open_is_shown(users, as_user):
     article = ArticleFactory(author=users["reporter"], state=State.REVIEW, review_stage=1)
+    heartbeat = f"/admin/articles/article/{article.pk}/heartbeat/"
     as_user("editor").get(change_url(article))
+    assert "也打开了此稿件" not in as_user("editor2").get(change_url(article)).text
+    # The form's script reports the story open as the form loads (a GET writes nothing).
+    assert as_user("editor").post(heartbeat).json() == {"others": []}
     html = as_user("editor2").get(change_url(article)).text
     assert "editor 也打开了此稿件" in html
-    response = as_user("editor").post(f"/admin/articles/article/{article.pk}/heartbeat/")
+    assert as_user("editor2").post(heartbeat).json() == {"others": ["editor"]}
+    response = as_user("editor").post(heartbeat)
     assert response.json() == {"others": ["editor2"]}
     later = timezone.now() + datetime.timedelta(minutes=10)
     with time_machine.travel(later):

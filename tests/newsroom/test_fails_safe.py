@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
@@ -299,6 +299,30 @@ def test_parameters_a_page_does_not_read_never_make_cache_entries(client):
     client.get("/sections/yao-wen/", {"page": "1", "utm": "x"})
     client.get("/sections/yao-wen/", {"page": "1", "utm": "y"})
     assert len([key for key in cache._cache if "newsroom:page:" in key]) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_that_served_nothing_yet_serves_stale_under_the_newest_key(
+    client, database_down, settings
+):
+    from articles import generation
+
+    settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 0
+    article = ArticleFactory(section=SectionFactory(name="要闻", slug="yao-wen"))
+    assert client.get(article.get_absolute_url()).status_code == 200  # kept by a worker
+    generation.last_key = None  # another worker, started since: it has read no key
+    caches["fragments"].clear()  # nor kept a copy of its own
+    client.raise_request_exception = False
+    database_down["down"] = True
+    stale = client.get(article.get_absolute_url())
+    assert stale.status_code == 200 and article.title in stale.text and "Age" in stale
+
+
+def test_shared_keys_only_move_forward():
+    from public.cache import _order
+
+    keys = ["9.1700000000000000", "9.1800000000000000", "9.-", "10.1600000000000000", "10.-"]
+    assert sorted(keys, key=_order) == keys
 
 
 @pytest.mark.django_db(transaction=True)

@@ -23,5 +23,6 @@
       .catch(() => {});
   }
 
+  beat(); // opening the form is reported by the form itself: a GET never writes
   setInterval(beat, interval);
 })();
