@@ -25,6 +25,7 @@ migrate: venv
 ## Serve the site with the seed page on SQLite at http://127.0.0.1:8000
 run: migrate
 	$(DEV_ENV) $(MANAGE) load_seed
+	$(DEV_ENV) $(MANAGE) demo_accounts
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 ## Create an admin login for http://127.0.0.1:8000/admin/

@@ -153,7 +153,9 @@ class Article(models.Model):
     officers = models.ManyToManyField(
         Officer, verbose_name="相关民警", blank=True, related_name="articles"
     )
-    tags = TaggableManager("标签", through=TaggedArticle, blank=True, help_text="用逗号分隔。")
+    tags = TaggableManager(
+        "标签", through=TaggedArticle, blank=True, help_text="用逗号（，或 ,）、顿号或分号分隔。"
+    )
     state = models.CharField(
         "状态", max_length=20, choices=State, default=State.DRAFT, db_index=True, editable=False
     )

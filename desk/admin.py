@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -288,6 +289,33 @@ class AgencyTreeFilter(admin.SimpleListFilter):
         return queryset.naming_agency_or_below(agency.path)
 
 
+class PersonFilter(admin.SimpleListFilter):
+    """People by the names the newsroom writes (李哲), not by login: those who appear in the
+    list's ``field`` (a story's author, an event's actor)."""
+
+    field = None
+
+    def lookups(self, request, model_admin):
+        ids = model_admin.get_queryset(request).values(self.field).distinct()
+        people = get_user_model().objects.filter(pk__in=ids)
+        return sorted(((u.pk, display_name(u)) for u in people), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.field: self.value()}) if self.value() else queryset
+
+
+class AuthorFilter(PersonFilter):
+    title = "撰稿人"
+    parameter_name = "author"
+    field = "author"
+
+
+class ActorFilter(PersonFilter):
+    title = "操作人"
+    parameter_name = "actor"
+    field = "actor"
+
+
 def spreadsheet_safe(value):
     """A CSV cell that Excel and WPS read as text: a cell starting with = + - @ (or a tab
     or carriage return) would be taken as a formula, so it gets a leading apostrophe."""
@@ -304,10 +332,10 @@ class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
-        "title", "section", "status", "stage", "author", "byline", "publish_at", "updated_at",
+        "title", "section", "status", "stage", "writer", "byline", "publish_at", "updated_at",
     ]  # fmt: skip
     list_filter = [
-        QueueFilter, "state", ReviewStageFilter, "section", AgencyTreeFilter, "author",
+        QueueFilter, "state", ReviewStageFilter, "section", AgencyTreeFilter, AuthorFilter,
         ("publish_at", admin.DateFieldListFilter),
     ]  # fmt: skip
     list_per_page = 50
@@ -333,9 +361,32 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["bulk_submit", "bulk_approve", "bulk_publish"]
 
     def view_on_site(self, obj):
-        # Only a live story has a public page: a draft, a revision or a scheduled story
-        # would be a 404 (the preview shows those).
-        return obj.get_absolute_url() if obj.is_live else None
+        # Only a live story has a public page: a draft, a revision or a scheduled story opens
+        # the staff preview instead (its public address would be a 404).
+        if obj.is_live:
+            return obj.get_absolute_url()
+        return reverse("admin:articles_article_preview", args=[obj.pk])
+
+    @admin.display(description="撰稿人账号", ordering="author__last_name")
+    def writer(self, obj):
+        return display_name(obj.author) if obj.author_id else "—"
+
+    def get_readonly_fields(self, request, obj=None):
+        # 头条推荐 is an editor's choice: a reporter cannot feature their own story.
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.has_perm("articles.edit_any_article"):
+            fields = [*fields, "featured"]
+        return fields
+
+    # Bulk actions only for those who may take them (ModelAdmin asks has_<name>_permission).
+    def has_submit_permission(self, request):
+        return request.user.has_perm("articles.submit_article")
+
+    def has_review_permission(self, request):
+        return any(request.user.has_perm(stage_permission(n)) for n in range(1, stage_count() + 1))
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
 
     @admin.display(description="状态", ordering="state")
     def status(self, obj):
@@ -680,15 +731,15 @@ class ArticleAdmin(admin.ModelAdmin):
         for line in refused:
             messages.error(request, line)
 
-    @admin.action(description="送审所选稿件")
+    @admin.action(description="送审所选稿件", permissions=["submit"])
     def bulk_submit(self, request, queryset):
         self._bulk(request, queryset, Action.SUBMIT)
 
-    @admin.action(description="审核通过所选稿件")
+    @admin.action(description="审核通过所选稿件", permissions=["review"])
     def bulk_approve(self, request, queryset):
         self._bulk(request, queryset, Action.APPROVE)
 
-    @admin.action(description="立即签发所选稿件")
+    @admin.action(description="立即签发所选稿件", permissions=["publish"])
     def bulk_publish(self, request, queryset):
         self._bulk(request, queryset, Action.PUBLISH)
 
@@ -853,7 +904,8 @@ class WorkflowEventAdmin(admin.ModelAdmin):
     """The audit trail: who did what to which story, and when. Export as CSV."""
 
     list_display = ["created_at", "who", "action", "article", "from_state", "to_state", "comment"]
-    list_filter = ["action", "actor", "created_at"]
+    list_filter = ["action", ActorFilter, "created_at"]
+    ordering = ["-created_at", "-pk"]  # newest first
     search_fields = ["article__title", "comment"]
     list_select_related = ["actor", "article"]
     date_hierarchy = "created_at"

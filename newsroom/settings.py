@@ -201,6 +201,9 @@ STORAGES = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+# Tags split on , ， 、 ; ； (a Chinese input method types the full-width ones).
+TAGGIT_TAGS_FROM_STRING = "chinese.tags.split_tags"
+TAGGIT_STRING_FROM_TAGS = "chinese.tags.join_tags"
 
 # The page cache: Redis when REDIS_URL is set (shared by every worker), local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -332,3 +332,81 @@ def test_new_story_belongs_to_its_writer(users, as_user):
     article = Article.objects.get(title="记者新稿")
     assert article.author == users["reporter"]
     assert article.state == State.DRAFT
+
+
+def test_tags_split_as_a_chinese_input_method_types_them(users, as_user):
+    article = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    client = as_user("reporter")
+    response = client.post(
+        change_url(article), form_data(article, tags="防诈骗，养老诈骗、反诈; 防诈骗 ；“平安”")
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert sorted(article.tags.names()) == sorted(["防诈骗", "养老诈骗", "反诈", "平安"])
+    written = "，".join(sorted(["防诈骗", "养老诈骗", "反诈", "平安"]))
+    assert f'value="{written}"' in client.get(change_url(article)).text  # as it reads back
+
+
+def test_split_tags():
+    from chinese.tags import join_tags, split_tags
+
+    assert split_tags("甲,乙，丙、丁;戊；己") == sorted("甲乙丙丁戊己")
+    assert split_tags("  阿拉善  右旗 ，，") == ["阿拉善 右旗"]
+    assert split_tags("") == []
+
+    class Tag:
+        def __init__(self, name):
+            self.name = name
+
+    assert join_tags([Tag("乙"), Tag("甲")]) == "乙，甲"  # code point order, as split_tags
+    assert split_tags(join_tags([Tag("乙"), Tag("甲")])) == ["乙", "甲"]
+
+
+def test_people_are_shown_by_their_chinese_names(users, as_user):
+    reporter = users["reporter"]
+    reporter.last_name, reporter.first_name = "李", "哲"
+    reporter.save()
+    ArticleFactory(author=reporter, state=State.DRAFT, publish_at=None)
+    client = as_user("reporter")
+    assert "您好，<strong>李哲</strong>。" in client.get("/admin/").text
+    listing = as_user("editor").get("/admin/articles/article/").text
+    assert "李哲" in listing and ">reporter<" not in listing  # the column and the filter
+
+
+def test_bulk_actions_are_offered_only_to_those_who_may_take_them(users, as_user):
+    ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    reporter = as_user("reporter").get("/admin/articles/article/").text
+    assert "bulk_submit" in reporter
+    assert "bulk_publish" not in reporter and "bulk_approve" not in reporter
+    chief = as_user("chief").get("/admin/articles/article/").text
+    assert "bulk_publish" in chief and "bulk_approve" in chief
+
+
+def test_a_reporter_cannot_feature_their_own_story(users, as_user):
+    article = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    client = as_user("reporter")
+    assert 'name="featured"' not in client.get(change_url(article)).text
+    client.post(change_url(article), form_data(article, featured="on", title="新标题"))
+    article.refresh_from_db()
+    assert article.title == "新标题" and not article.featured
+    assert 'name="featured"' in as_user("editor").get(change_url(article)).text
+
+
+def test_view_on_site_opens_the_preview_until_the_story_is_live(users, as_user):
+    draft = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    html = as_user("editor").get(change_url(draft)).text
+    assert f'href="/admin/articles/article/{draft.pk}/preview/" class="viewsitelink"' in html
+    live = ArticleFactory(author=users["reporter"])
+    html = as_user("editor").get(change_url(live)).text
+    assert f'href="{live.get_absolute_url()}" class="viewsitelink"' in html
+
+
+def test_the_audit_list_is_newest_first(users, as_user):
+    from django.contrib.auth.models import Permission
+
+    article = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    workflow.article_submit(article=article, by=users["reporter"], comment="第一件")
+    workflow.article_return(article=article, by=users["editor"], comment="第二件")
+    users["chief"].user_permissions.add(Permission.objects.get(codename="view_audit"))
+    html = as_user("chief").get("/admin/articles/workflowevent/").text
+    assert html.index("第二件") < html.index("第一件")
