@@ -25,13 +25,10 @@ the actor opened it, it is refused. A refused transition changes nothing.
 import dataclasses
 import datetime
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from . import notifications
 from .diff import article_rows
 from .generation import one_bump
 from .models import (
@@ -340,37 +337,6 @@ def _transition(
     return event
 
 
-def _notify_stage(article, stage):
-    """Email everyone who can approve ``stage`` (after commit) that a story waits for them."""
-    app_label, codename = stage_permission(stage).split(".")
-    permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
-    reviewers = (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(groups__permissions=permission)
-            | Q(user_permissions=permission)
-            | Q(is_superuser=True)
-        )
-        .exclude(email="")
-        .exclude(pk=article.author_id)
-        .values_list("email", flat=True)
-        .distinct()
-    )
-    recipients = sorted(reviewers)
-    if not recipients:
-        return
-    name = stage_name(stage)
-    kind = "修改稿" if article.is_revision else "稿件"
-    subject = f"【{name}】待审{kind}：{article.title}"
-    body = (
-        f"{kind}《{article.title}》已进入{name}，等待您审核。\n"
-        f"栏目：{article.section}\n作者：{article.byline or '（未署名）'}\n"
-    )
-    # robust: a mail server that is down is logged, and never undoes or fails the transition.
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients), robust=True)
-
-
 def article_submit(*, article, by, comment="", seen_version=None):
     """Send a draft to review: a new story to the first stage, a revision of a live story
     to NEWSROOM_REVISION_STAGE."""
@@ -379,7 +345,7 @@ def article_submit(*, article, by, comment="", seen_version=None):
         Action.SUBMIT, article=article, by=by, to_state=State.REVIEW, stage=stage,
         comment=comment, seen_version=seen_version,
     )  # fmt: skip
-    _notify_stage(article, stage)
+    notifications.waiting(article, stage)
     return event
 
 
@@ -399,7 +365,7 @@ def article_approve(*, article, by, comment="", at=None, seen_version=None):
             comment=comment,
             seen_version=seen_version,
         )
-        _notify_stage(article, stage)
+        notifications.waiting(article, stage)
         return event
     return article_publish(
         article=article, by=by, at=at, comment=comment, seen_version=seen_version
@@ -409,10 +375,13 @@ def article_approve(*, article, by, comment="", at=None, seen_version=None):
 def article_return(*, article, by, comment, seen_version=None):
     """Send a story in review back to its author as a draft; the comment says why."""
     check(Action.RETURN, article=article, by=by, comment=comment)
-    return _transition(
+    stage = article.review_stage
+    event = _transition(
         Action.RETURN, article=article, by=by, to_state=State.DRAFT, stage=0, comment=comment,
         seen_version=seen_version,
     )  # fmt: skip
+    notifications.returned(article, by, stage, comment)
+    return event
 
 
 def article_publish(*, article, by, at=None, comment="", seen_version=None):
@@ -422,7 +391,7 @@ def article_publish(*, article, by, at=None, comment="", seen_version=None):
     if article.is_revision:
         return _publish_revision(article=article, by=by, comment=comment, seen_version=seen_version)
     action = Action.SCHEDULE if at > timezone.now() else Action.PUBLISH
-    return _transition(
+    event = _transition(
         action,
         article=article,
         by=by,
@@ -432,6 +401,8 @@ def article_publish(*, article, by, at=None, comment="", seen_version=None):
         publish_at=at,
         seen_version=seen_version,
     )
+    notifications.published(article, by)
+    return event
 
 
 def article_withdraw(*, article, by, reason, seen_version=None):
@@ -608,6 +579,7 @@ def _publish_revision(*, article, by, comment="", seen_version=None):
         revision.save()
         event = _event(revision, by=by, action=Action.PUBLISH_REVISION, from_state=from_state,
                        comment=comment)  # fmt: skip
+        notifications.published(live, by)
     article.refresh_from_db()
     return event
 
@@ -697,5 +669,5 @@ def article_revise_from_import(*, article, by, content, comment):
         _event(revision, by=by, action=Action.SUBMIT, from_state=State.DRAFT, comment=comment)
         _event(live, by=by, action=Action.REVISE, from_state=live.state,
                comment=f"修改稿 #{revision.pk}（{comment}）")  # fmt: skip
-    _notify_stage(revision, revision.review_stage)
+    notifications.waiting(revision, revision.review_stage)
     return revision

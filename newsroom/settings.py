@@ -281,6 +281,8 @@ if os.environ.get("EMAIL_HOST") or not DEBUG:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+# The site's address as the newsroom reaches it, for the links in the workflow's e-mails.
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 # Security. Behind a TLS-terminating proxy that sets X-Forwarded-Proto: gunicorn believes
 # it only from FORWARDED_ALLOW_IPS (gunicorn.conf.py) and sets the request's scheme, so

@@ -126,7 +126,8 @@ def test_three_level_review_from_draft_to_live_and_down(
     with django_capture_on_commit_callbacks(execute=True):
         workflow.article_approve(article=article, by=users["director"])
     assert article.review_stage == 3
-    workflow.article_approve(article=article, by=users["chief"])
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.article_approve(article=article, by=users["chief"])
     assert article.state == State.PUBLISHED and article.is_live
     assert article.first_published_at == article.publish_at
     workflow.article_correct(article=article, by=users["chief"], text="更正：地点为二连浩特。")
@@ -135,13 +136,36 @@ def test_three_level_review_from_draft_to_live_and_down(
     actions = list(article.events.values_list("action", flat=True))
     assert actions == ["submit", "approve", "approve", "publish", "correct", "withdraw"]
     assert article.corrections.get().created_by == users["chief"]
-    # Each stage's reviewers were told a story was waiting, never the author.
+    # Each stage's own reviewers were told a story was waiting (the chief, who may act at
+    # every stage, once), one message each, with a link; the author when it was published.
     assert [m.to for m in mailoutbox] == [
-        ["chief@newsroom.test", "director@newsroom.test", "editor@newsroom.test"],
-        ["chief@newsroom.test", "director@newsroom.test"],
+        ["editor@newsroom.test"],
+        ["director@newsroom.test"],
         ["chief@newsroom.test"],
+        ["reporter@newsroom.test"],
     ]
     assert "初审" in mailoutbox[0].subject and article.title in mailoutbox[0].subject
+    assert f"/admin/articles/article/{article.pk}/change/" in mailoutbox[0].body
+    assert "已签发" in mailoutbox[3].subject
+
+
+def test_a_returned_story_tells_its_author_why(
+    users, mailoutbox, django_capture_on_commit_callbacks
+):
+    article = story(users, "review2")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.article_return(article=article, by=users["director"], comment="数字需核实")
+    [message] = mailoutbox
+    assert message.to == ["reporter@newsroom.test"]
+    assert "复审退回" in message.subject and "数字需核实" in message.body
+
+
+def test_where_nobody_holds_a_stage_as_their_own_everyone_able_hears(users):
+    from articles.notifications import stage_reviewers
+
+    assert {u.username for u in stage_reviewers(1)} == {"editor"}
+    users["editor"].delete()
+    assert {u.username for u in stage_reviewers(1)} == {"director", "chief"}
 
 
 def test_nobody_approves_or_publishes_their_own_story(users):
