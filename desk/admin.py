@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -339,6 +340,8 @@ class ArticleAdmin(admin.ModelAdmin):
         ("publish_at", admin.DateFieldListFilter),
     ]  # fmt: skip
     list_per_page = 50
+    # Drafts (no publication time yet) first on every database (SQLite sorts NULLs last).
+    ordering = [F("publish_at").desc(nulls_first=True), "-pk"]
     search_fields = ["title", "subtitle", "kicker", "byline", "summary"]
     # No date_hierarchy: its year and month links read every story's date (a full scan of
     # the archive on each page); the publish-date filter offers fixed periods instead.

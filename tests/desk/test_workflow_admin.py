@@ -410,3 +410,12 @@ def test_the_audit_list_is_newest_first(users, as_user):
     users["chief"].user_permissions.add(Permission.objects.get(codename="view_audit"))
     html = as_user("chief").get("/admin/articles/workflowevent/").text
     assert html.index("第二件") < html.index("第一件")
+
+
+def test_drafts_come_first_in_the_story_list(users, as_user):
+    ArticleFactory(author=users["reporter"], title="已发布的稿件")
+    ArticleFactory(
+        author=users["reporter"], title="还在写的草稿", state=State.DRAFT, publish_at=None
+    )
+    html = as_user("editor").get("/admin/articles/article/").text
+    assert html.index("还在写的草稿") < html.index("已发布的稿件")
