@@ -1,6 +1,7 @@
 """Who has a story open in the desk: a soft lock that warns but never blocks. The form's
-script reports every NEWSROOM_EDIT_SESSION_SECONDS (and once as it opens); a report older
-than that has lapsed. Reading a story never writes one."""
+script reports as it opens, every third of NEWSROOM_EDIT_SESSION_SECONDS while it stays
+open, and as it closes; a report older than that has lapsed. Reading a story never writes
+one, and only those who may change the story are named (a reader of it is no conflict)."""
 
 import datetime
 
@@ -20,13 +21,15 @@ def report_open(article, user):
 
 
 def others_editing(article, user):
-    """The names of the others who have ``article`` open."""
+    """The names of the others who have ``article`` open and may change it."""
+    from .workflow import may_change
+
     sessions = (
         EditSession.objects.filter(article=article, expires_at__gt=timezone.now())
         .exclude(user=user)
         .select_related("user")
     )
-    return [display_name(session.user) for session in sessions]
+    return [display_name(s.user) for s in sessions if may_change(article, s.user)]
 
 
 def report_closed(article, user):

@@ -242,6 +242,17 @@ def available_actions(article, user):
     return allowed
 
 
+def action_label(action, article):
+    """A move as the desk names it for ``article``: 初审通过, 签发修改稿…"""
+    if action == Action.APPROVE and article.state == State.REVIEW:
+        if article.is_revision and article.review_stage == stage_count():
+            return "签发修改稿"
+        return f"{stage_name(article.review_stage)}通过"
+    if action == Action.RETURN and article.state == State.REVIEW:
+        return f"{stage_name(article.review_stage)}退回"
+    return Action(action).label
+
+
 # -- Transitions ---------------------------------------------------------------------------
 
 

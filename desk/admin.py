@@ -348,7 +348,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["agencies", "officers"]
     list_select_related = ["section", "author"]
     readonly_fields = [
-        "status", "stage", "publish_at", "first_published_at", "updated_at", "author",
+        "status", "stage", "publish_at", "first_published_at", "updated_at", "writer",
         "version", "printed_on",
     ]  # fmt: skip
     fieldsets = [
@@ -356,7 +356,7 @@ class ArticleAdmin(admin.ModelAdmin):
                            "loaded_version"]}),
         ("关联", {"fields": ["agencies", "officers", "tags"]}),
         ("状态", {"fields": ["status", "stage", "publish_at", "featured", "slug",
-                             "first_published_at", "updated_at", "author", "version",
+                             "first_published_at", "updated_at", "writer", "version",
                              "printed_on"]}),
     ]  # fmt: skip
     inlines = [PhotoInline, CorrectionInline]
@@ -555,6 +555,7 @@ class ArticleAdmin(admin.ModelAdmin):
         """The step of a workflow button pressed on the form, after its edits were saved in
         this same transaction (the form checked the step first: ArticleAdminForm.clean)."""
         obj.refresh_from_db()
+        label = workflow.action_label(action, obj) if action in Action.values else action
         try:
             self._run(
                 request, obj, action, request.POST.get("_workflow_comment", ""),
@@ -567,10 +568,15 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.refresh_from_db()
             messages.success(
                 request,
-                f"《{obj.title}》：{Action(action).label}，现为“{workflow.state_label(obj)}”。",
+                f"《{obj.title}》：{label}，现为“{workflow.state_label(obj)}”。",
             )
 
     # -- The change form: workflow, timeline, who else is editing ----------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        # One history: the versions, with the workflow's timeline on the story's page
+        # (Django's own list of admin saves said "没有字段被修改" for every workflow step).
+        return HttpResponseRedirect(reverse("admin:articles_article_versions", args=[object_id]))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
@@ -581,8 +587,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _workflow_context(self, request, article):
         actions = workflow.available_actions(article, request.user)
+        if Action.PUBLISH in actions and article.review_stage == stage_count():
+            # Passing the last stage publishes: the desk offers one move, 签发 (which may
+            # also schedule), not two buttons that do the same.
+            actions = [action for action in actions if action != Action.APPROVE]
         context = {
-            "workflow_actions": [(action, Action(action).label) for action in actions],
+            "workflow_actions": [
+                (action, workflow.action_label(action, article)) for action in actions
+            ],
             "workflow_on_form": self.has_change_permission(request, article),
             "schedule_allowed": request.user.has_perm("articles.publish_article")
             and not article.is_revision
@@ -674,6 +686,7 @@ class ArticleAdmin(admin.ModelAdmin):
         action = request.POST.get("action", "")
         comment = request.POST.get("comment", "")
         seen = request.POST.get("loaded_version", "")
+        label = workflow.action_label(action, article) if action in Action.values else action
         try:
             self._run(
                 request, article, action, comment, request.POST.get("publish_at", ""),
@@ -689,7 +702,6 @@ class ArticleAdmin(admin.ModelAdmin):
             messages.error(request, f"《{article.title}》：{exc}")
         else:
             article.refresh_from_db()
-            label = Action(action).label
             messages.success(
                 request, f"《{article.title}》：{label}，现为“{workflow.state_label(article)}”。"
             )
@@ -768,6 +780,9 @@ class ArticleAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return JsonResponse({"error": "POST only"}, status=405)
         article = self._article_for(request, pk)
+        if request.POST.get("closed"):  # the form's page was closed or left
+            presence.report_closed(article, request.user)
+            return HttpResponse(status=204)
         return JsonResponse({"others": presence.report_open(article, request.user)})
 
     # -- History: versions, compare, revert --------------------------------------------------
@@ -906,9 +921,22 @@ class CorrectionAdmin(admin.ModelAdmin):
 class WorkflowEventAdmin(admin.ModelAdmin):
     """The audit trail: who did what to which story, and when. Export as CSV."""
 
-    list_display = ["created_at", "who", "action", "article", "from_state", "to_state", "comment"]
+    list_display = [
+        "created_at", "who", "action", "article", "from_state", "to_state", "stage_after",
+        "comment",
+    ]  # fmt: skip
     list_filter = ["action", ActorFilter, "created_at"]
     ordering = ["-created_at", "-pk"]  # newest first
+    fields = [
+        "created_at", "who", "action", "article", "from_state", "to_state", "stage_after",
+        "publish_at", "version", "comment",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description="进入阶段")
+    def stage_after(self, obj):
+        return stage_name(obj.stage) if obj.stage else "—"
+
     search_fields = ["article__title", "comment"]
     list_select_related = ["actor", "article"]
     date_hierarchy = "created_at"

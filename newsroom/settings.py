@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "simple_history",
-    "axes",
+    "ops.apps.LoginProtectionConfig",  # django-axes, named in Chinese
     # The content core, then one app per audience (see ARCHITECTURE.md).
     "agencies",
     "articles",

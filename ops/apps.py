@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 
 
@@ -6,3 +7,9 @@ class OpsConfig(AppConfig):
 
     name = "ops"
     verbose_name = "运维"
+
+
+class LoginProtectionConfig(AxesConfig):
+    """django-axes (login lockouts) under a Chinese name in the desk's menu."""
+
+    verbose_name = "登录保护"

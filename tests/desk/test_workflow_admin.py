@@ -173,6 +173,10 @@ def test_who_else_has_the_story_open_is_shown(users, as_user):
     assert as_user("editor2").post(heartbeat).json() == {"others": ["editor"]}
     response = as_user("editor").post(heartbeat)
     assert response.json() == {"others": ["editor2"]}
+    # Someone who may only read the story is no conflict; a closed form ends its report.
+    assert as_user("reporter").post(heartbeat).status_code == 200  # its author, reading it
+    assert as_user("editor2").post(heartbeat, {"closed": "1"}).status_code == 204
+    assert as_user("editor").post(heartbeat).json() == {"others": []}
     later = timezone.now() + datetime.timedelta(minutes=10)
     with time_machine.travel(later):
         html = as_user("editor2").get(change_url(article)).text
@@ -419,3 +423,33 @@ def test_drafts_come_first_in_the_story_list(users, as_user):
     )
     html = as_user("editor").get("/admin/articles/article/").text
     assert html.index("还在写的草稿") < html.index("已发布的稿件")
+
+
+def test_one_history_and_audit_entries_in_the_newsrooms_words(users, as_user):
+    from django.contrib.auth.models import Permission
+
+    article = ArticleFactory(author=users["reporter"], state=State.REVIEW, review_stage=1)
+    response = as_user("editor").get(f"/admin/articles/article/{article.pk}/history/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/articles/article/{article.pk}/versions/"
+    workflow.article_approve(article=article, by=users["editor"])
+    users["chief"].user_permissions.add(Permission.objects.get(codename="view_audit"))
+    users["editor"].last_name, users["editor"].first_name = "赵", "磊"
+    users["editor"].save()
+    event = article.events.get()
+    html = as_user("chief").get(f"/admin/articles/workflowevent/{event.pk}/change/").text
+    assert "赵磊" in html and "复审" in html
+    assert ">editor<" not in html
+    assert "复审" in as_user("chief").get("/admin/articles/workflowevent/").text
+
+
+def test_the_last_stage_offers_one_move_to_publish(users, as_user):
+    article = ArticleFactory(
+        author=users["reporter"], state=State.REVIEW, review_stage=3, publish_at=None
+    )
+    html = as_user("chief").get(change_url(article)).text
+    assert 'value="publish"' in html and 'value="approve"' not in html
+    html = as_user("editor").get(change_url(ArticleFactory(
+        author=users["reporter"], state=State.REVIEW, review_stage=1, publish_at=None
+    ))).text  # fmt: skip
+    assert "初审通过" in html and "初审退回" in html

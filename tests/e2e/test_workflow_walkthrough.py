@@ -167,7 +167,7 @@ def test_a_chief_editors_day_on_the_printed_page(new_page, live_server, staff):
     reader.goto(public_url)
     assert "二连边检站：疫情中的坚守" in reader.inner_text("h1")
 
-    # Another story waits at 终审: approved with a time, it is scheduled, not published.
+    # Another story waits at 终审: one move, 签发; with a time, it is scheduled, not published.
     waiting = ArticleFactory(
         title="定时发布的稿件", section=section, state=State.REVIEW, review_stage=3,
         publish_at=None, author=get_user_model().objects.get(username="jizhe"),
@@ -175,7 +175,8 @@ def test_a_chief_editors_day_on_the_printed_page(new_page, live_server, staff):
     chief.goto(f"{live_server.url}/admin/articles/article/{waiting.pk}/change/")
     when = timezone.localtime() + datetime.timedelta(hours=3)
     chief.fill("#workflow-publish-at", when.strftime("%Y-%m-%dT%H:%M"))
-    act(chief, "approve", "明早发")
+    assert chief.locator("#workflow button[value=approve]").count() == 0
+    act(chief, "publish", "明早发")
     assert "定时发布" in chief.inner_text("#workflow")
     assert reader.goto(f"{live_server.url}{waiting.get_absolute_url()}").status == 404
 

@@ -23,6 +23,14 @@
       .catch(() => {});
   }
 
+  function closed() {
+    const form = new FormData();
+    form.append("csrfmiddlewaretoken", csrf);
+    form.append("closed", "1");
+    navigator.sendBeacon(url, form);
+  }
+
   beat(); // opening the form is reported by the form itself: a GET never writes
   setInterval(beat, interval);
+  window.addEventListener("pagehide", closed);
 })();
