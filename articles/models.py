@@ -12,7 +12,7 @@ from agencies.models import Agency, Officer
 from chinese.pinyin import pinyin_slug, unique_slug
 from newsroom.text import strip_controls
 
-from .markup import render_markdown
+from .markup import normalise_body, render_markdown
 from .search import update_search_vector
 
 
@@ -141,7 +141,11 @@ class Article(models.Model):
         help_text="留空则由标题的拼音生成。网址中含稿件编号，改标题不会使旧链接失效。",
     )
     summary = models.TextField("导语", blank=True)
-    body = models.TextField("正文", help_text="Markdown 格式：空行分段，### 开头为小标题。")
+    body = models.TextField(
+        "正文",
+        help_text="每行一段（粘贴的报纸稿件原样可用，段首空格自动去掉）；### 开头为小标题；"
+        "Markdown 格式。",
+    )
     body_html = models.TextField(editable=False, default="")
     byline = models.CharField("作者", max_length=100, blank=True)
     section = models.ForeignKey(
@@ -323,6 +327,7 @@ class Article(models.Model):
         (a workflow step changes the state, not the text)."""
         for field in TEXT_FIELDS:  # whatever wrote them (form, import, shell): valid XML
             setattr(self, field, strip_controls(getattr(self, field)))
+        self.body = normalise_body(self.body)  # pasted copy: one paragraph a line
         if not self.slug:
             self.slug = unique_slug(self, self.title, max_length=100)
         text = self._text()

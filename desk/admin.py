@@ -20,6 +20,7 @@ from taggit.models import Tag as TaggitTag
 from agencies.models import Agency, AgencyKind
 from articles import presence, workflow
 from articles.diff import article_rows, field_rows, record_at
+from articles.markup import count_characters
 from articles.models import (
     CONTENT_FIELDS,
     Action,
@@ -350,11 +351,11 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["section", "author"]
     readonly_fields = [
         "status", "stage", "publish_at", "first_published_at", "updated_at", "writer",
-        "version", "printed_on",
+        "version", "printed_on", "character_count",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["kicker", "title", "subtitle", "byline", "section", "summary", "body",
-                           "loaded_version"]}),
+                           "character_count", "loaded_version"]}),
         ("关联", {"fields": ["agencies", "officers", "tags"]}),
         ("状态", {"fields": ["status", "stage", "publish_at", "featured", "slug",
                              "first_published_at", "updated_at", "writer", "version",
@@ -366,6 +367,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin/css/desk.css"]}  # the story list reads like a budget
+        js = ["admin/js/character_count.js"]
 
     def view_on_site(self, obj):
         # Only a live story has a public page: a draft, a revision or a scheduled story opens
@@ -394,6 +396,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
+
+    @admin.display(description="字数")
+    def character_count(self, obj):
+        # Counted as newsrooms count (articles.markup); the form's script keeps it current.
+        return count_characters(obj.body) if obj else 0
 
     @admin.display(description="标题", ordering="title")
     def headline(self, obj):

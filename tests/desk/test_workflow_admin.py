@@ -453,3 +453,14 @@ def test_the_last_stage_offers_one_move_to_publish(users, as_user):
         author=users["reporter"], state=State.REVIEW, review_stage=1, publish_at=None
     ))).text  # fmt: skip
     assert "初审通过" in html and "初审退回" in html
+
+
+def test_pasted_copy_is_saved_as_paragraphs_and_counted(users, as_user):
+    article = ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    client = as_user("reporter")
+    client.post(change_url(article), form_data(article, body="　　第一段。\r\n　　第二段。"))
+    article.refresh_from_db()
+    assert article.body == "第一段。\n\n第二段。"
+    assert article.body_html.count("<p>") == 2
+    html = client.get(change_url(article)).text
+    assert '<div class="readonly">8</div>' in html  # 第一段。第二段。
