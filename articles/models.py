@@ -105,6 +105,14 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         return self.published().filter(publish_at__gt=timezone.now())
 
+    def with_last_action(self):
+        """Each story with ``last_action``, the action of its latest workflow event (a draft
+        whose last event is a return needs changes: 需修改)."""
+        latest = WorkflowEvent.objects.filter(article=models.OuterRef("pk")).order_by(
+            "-created_at", "-pk"
+        )
+        return self.annotate(last_action=models.Subquery(latest.values("action")[:1]))
+
     def naming_agency_or_below(self, path):
         """Stories naming the agency at ``path`` or one below it. EXISTS per story: a list,
         newest first, stops at its page instead of collecting a large subtree's links."""
@@ -290,9 +298,22 @@ class Article(models.Model):
         return self.state == State.PUBLISHED and not self.is_live
 
     @property
+    def is_returned(self):
+        """A draft sent back by a reviewer: it needs changes (需修改). Read from
+        ``last_action`` when the queryset has it (ArticleQuerySet.with_last_action)."""
+        if self.state != State.DRAFT or self.pk is None:
+            return False
+        if hasattr(self, "last_action"):
+            return self.last_action == Action.RETURN
+        last = self.events.order_by("-created_at", "-pk").values_list("action", flat=True)
+        return last.first() == Action.RETURN
+
+    @property
     def status_label(self):
         if self.is_scheduled:
             return "定时发布"
+        if self.is_returned:
+            return "需修改"
         if self.revision_of_id and self.state == State.WITHDRAWN:
             return "已放弃"
         return self.get_state_display()

@@ -410,7 +410,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="状态", ordering="state")
     def status(self, obj):
         label = f"修改稿·{obj.status_label}" if obj.is_revision else obj.status_label
-        kind = "scheduled" if obj.is_scheduled else obj.state
+        kind = "scheduled" if obj.is_scheduled else "returned" if obj.is_returned else obj.state
         return format_html('<span class="badge badge-{}">{}</span>', kind, label)
 
     @admin.display(description="审核阶段", ordering="review_stage")
@@ -444,7 +444,9 @@ class ArticleAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request)
         match = request.resolver_match
         if match is not None and match.url_name == "articles_article_changelist":
-            qs = qs.defer("body", "body_html")  # the list never shows them
+            # The list never shows bodies; it flags returned drafts (需修改) without a query
+            # a row.
+            qs = qs.defer("body", "body_html").with_last_action()
         return visible_articles(request.user, qs)
 
     def get_search_results(self, request, queryset, search_term):
@@ -624,6 +626,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 Action.APPROVE in actions and article.review_stage == stage_count()
             )),
             "events": article.events.select_related("actor"),
+            "returned_by": article.events.select_related("actor").order_by("-created_at", "-pk")
+            .first() if article.is_returned else None,
             "other_editors": presence.others_editing(article, request.user),
             "stage_label": stage_name(article.review_stage)
             if article.state == State.REVIEW

@@ -194,7 +194,7 @@ def test_a_stale_object_cannot_replay_a_transition(users):
     workflow.article_approve(article=article, by=users["editor"])
     workflow.article_return(article=article, by=users["director"], comment="重写导语")
     # `stale` still says 初审; the row says draft, and the row decides.
-    with pytest.raises(workflow.WorkflowError, match="已被他人处理，现为“草稿”"):
+    with pytest.raises(workflow.WorkflowError, match="已被他人处理，现为“需修改”"):
         workflow.article_approve(article=stale, by=users["editor"])
     assert article.events.count() == 2
 

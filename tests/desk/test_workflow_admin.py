@@ -464,3 +464,28 @@ def test_pasted_copy_is_saved_as_paragraphs_and_counted(users, as_user):
     assert article.body_html.count("<p>") == 2
     html = client.get(change_url(article)).text
     assert '<div class="readonly">8</div>' in html  # 第一段。第二段。
+
+
+def test_a_returned_story_says_so_on_top_and_in_the_list(users, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    users["editor"].last_name, users["editor"].first_name = "赵", "磊"
+    users["editor"].save()
+    article = ArticleFactory(author=users["reporter"], state=State.REVIEW, review_stage=1)
+    workflow.article_return(article=article, by=users["editor"], comment="请核实伤亡人数")
+    client = as_user("reporter")
+    html = client.get(change_url(article)).text
+    assert 'id="returned-notice"' in html and "请核实伤亡人数" in html and "赵磊" in html
+    client.get("/admin/articles/article/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/admin/articles/article/")
+    for _ in range(5):
+        ArticleFactory(author=users["reporter"], state=State.DRAFT, publish_at=None)
+    client.get("/admin/articles/article/")  # the new content key's schedule, read once
+    with CaptureQueriesContext(connection) as six:
+        listing = client.get("/admin/articles/article/").text
+    assert listing.count("badge-returned") == 1 and "需修改" in listing
+    assert len(six) == len(one)  # flagged without a query a row
+    workflow.article_submit(article=article, by=users["reporter"])
+    assert 'id="returned-notice"' not in client.get(change_url(article)).text
