@@ -589,11 +589,7 @@ class ArticleAdmin(admin.ModelAdmin):
             # Checked before saving, so only a race gets here: the edits are kept (saved).
             messages.error(request, f"《{obj.title}》：您的修改已保存，但{exc}")
         else:
-            obj.refresh_from_db()
-            messages.success(
-                request,
-                f"《{obj.title}》：{label}，现为“{workflow.state_label(obj)}”。",
-            )
+            self._step_taken(request, obj, label)
 
     # -- The change form: workflow, timeline, who else is editing ----------------------------
 
@@ -727,11 +723,16 @@ class ArticleAdmin(admin.ModelAdmin):
         except workflow.WorkflowError as exc:
             messages.error(request, f"《{article.title}》：{exc}")
         else:
-            article.refresh_from_db()
-            messages.success(
-                request, f"《{article.title}》：{label}，现为“{workflow.state_label(article)}”。"
-            )
+            self._step_taken(request, article, label)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    @staticmethod
+    def _step_taken(request, article, label):
+        """The message after a step: what was done, and where the story is now."""
+        article.refresh_from_db()
+        messages.success(
+            request, f"《{article.title}》：{label}，现为“{workflow.state_label(article)}”。"
+        )
 
     @staticmethod
     def _run(request, article, action, comment, publish_at="", seen_version=None):
