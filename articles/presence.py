@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .models import EditSession, display_name
+from .workflow import may_change
 
 
 def report_open(article, user):
@@ -22,8 +23,6 @@ def report_open(article, user):
 
 def others_editing(article, user):
     """The names of the others who have ``article`` open and may change it."""
-    from .workflow import may_change
-
     sessions = (
         EditSession.objects.filter(article=article, expires_at__gt=timezone.now())
         .exclude(user=user)

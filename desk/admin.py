@@ -292,14 +292,14 @@ class AgencyTreeFilter(admin.SimpleListFilter):
 
 
 class PersonFilter(admin.SimpleListFilter):
-    """People by the names the newsroom writes (李哲), not by login: those who appear in the
-    list's ``field`` (a story's author, an event's actor)."""
+    """People by the names the newsroom writes (李哲), not by login: the newsroom's active
+    accounts, as Django's own filter lists them (finding who appears in the list would read
+    the whole archive on every page of it)."""
 
     field = None
 
     def lookups(self, request, model_admin):
-        ids = model_admin.get_queryset(request).values(self.field).distinct()
-        people = get_user_model().objects.filter(pk__in=ids)
+        people = get_user_model().objects.filter(is_active=True)
         return sorted(((u.pk, display_name(u)) for u in people), key=lambda pair: pair[1])
 
     def queryset(self, request, queryset):
@@ -607,6 +607,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _workflow_context(self, request, article):
         actions = workflow.available_actions(article, request.user)
+        # A draft whose latest event is a return needs changes: its reason goes on top.
+        last = article.events.select_related("actor").order_by("-created_at", "-pk").first()
+        returned = (
+            article.state == State.DRAFT and last is not None and last.action == Action.RETURN
+        )
         if Action.PUBLISH in actions and article.review_stage == stage_count():
             # Passing the last stage publishes: the desk offers one move, 签发 (which may
             # also schedule), not two buttons that do the same.
@@ -622,8 +627,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 Action.APPROVE in actions and article.review_stage == stage_count()
             )),
             "events": article.events.select_related("actor"),
-            "returned_by": article.events.select_related("actor").order_by("-created_at", "-pk")
-            .first() if article.is_returned else None,
+            "returned_by": last if returned else None,
             "other_editors": presence.others_editing(article, request.user),
             "stage_label": stage_name(article.review_stage)
             if article.state == State.REVIEW
