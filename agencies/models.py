@@ -13,7 +13,20 @@ class AgencyKind(models.TextChoices):
     STATION = "station", "派出所"
     BORDER_STATION = "border_station", "出入境边防检查站"
     POST = "post", "警务室"
+    CHECKPOINT = "checkpoint", "公安检查站"
+    UNIT = "unit", "警种大队（支队）"
+    COURT = "court", "人民法院"
+    PROCURATORATE = "procuratorate", "人民检察院"
+    JUSTICE = "justice", "司法行政机关"
     OTHER = "other", "其他"
+
+    @classmethod
+    def police(cls):
+        """The kinds whose staff are police officers (not courts, procuratorates or 司法所)."""
+        return {
+            cls.DEPARTMENT, cls.BUREAU, cls.COUNTY_BUREAU, cls.BRANCH, cls.STATION,
+            cls.BORDER_STATION, cls.POST, cls.CHECKPOINT, cls.UNIT,
+        }  # fmt: skip
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -152,5 +165,5 @@ class Officer(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.name)
+            self.slug = unique_slug(self, self.name, person=True)
         super().save(*args, **kwargs)

@@ -12,9 +12,11 @@ web worker), and again for the query, with the same segmenter.
   that contain the query verbatim match.
 - SQLite (development): every query word must appear in the title, lead, body or a caption.
 
-Snippets are cut from the story's own text around the first match, with <mark> around the
-words, escaped; the query is cut to MAX_QUERY characters so long or hostile input costs
-nothing.
+Queries and text are folded to simplified characters (詐騙 finds 诈骗). A quoted part of
+the query ("两所共建" or “两所共建”) is a phrase: it must appear as written. Snippets are cut
+from the story's own text around the first whole term of the query, with <mark> around whole
+terms only (a name's single characters are never marked), escaped; the query is cut to
+MAX_QUERY characters so long or hostile input costs nothing.
 """
 
 import re
@@ -25,6 +27,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from chinese.segmentation import segmented, words
+from chinese.variants import simplified
 
 MAX_QUERY = 64
 # Ranking scores every match; a common word matches most of a large archive, so only the
@@ -33,9 +36,35 @@ CANDIDATES = 1000
 SNIPPET = 120
 
 
+_PHRASE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」')
+
+
 def normalise_query(q):
     q = (q or "").strip()[:MAX_QUERY]
     return " ".join(q.split())
+
+
+def terms(q):
+    """The query's terms, folded to simplified characters: each quoted phrase whole, and
+    the words between them as typed (separated by spaces)."""
+    q = simplified(normalise_query(q))
+    found = []
+    for match in _PHRASE.finditer(q):
+        phrase = next(g for g in match.groups() if g).strip()
+        if phrase:
+            found.append(Term(phrase, phrase=True))
+    rest = _PHRASE.sub(" ", q).replace('"', " ").replace("“", " ").replace("”", " ")
+    found += [Term(word) for word in rest.split()]
+    return found
+
+
+class Term(str):
+    """A term of a query; ``phrase`` when it was quoted."""
+
+    def __new__(cls, text, phrase=False):
+        term = super().__new__(cls, text)
+        term.phrase = phrase
+        return term
 
 
 def is_postgresql():
@@ -48,7 +77,7 @@ def search_vector(article):
     from django.db.models import Value
 
     def vector(text, weight):
-        return SearchVector(Value(segmented(text)), weight=weight, config="simple")
+        return SearchVector(Value(segmented(simplified(text))), weight=weight, config="simple")
 
     captions = [p.caption for p in article.photos.all()] if article.pk else []
     lead = _lead(article, captions)
@@ -65,8 +94,12 @@ def bulk_update_search_vectors(articles, captions=None):
     if not is_postgresql() or not articles:
         return
     captions = captions or {}
+
+    def folded(text):
+        return segmented(simplified(text))
+
     rows = [
-        (a.pk, segmented(a.title), segmented(_lead(a, captions.get(a.pk, []))), segmented(a.body))
+        (a.pk, folded(a.title), folded(_lead(a, captions.get(a.pk, []))), folded(a.body))
         for a in articles
     ]
     values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
@@ -89,45 +122,58 @@ def update_search_vector(article):
 
 def search(queryset, q):
     """``queryset`` (live articles) narrowed to ``q`` and ordered by relevance."""
-    q = normalise_query(q)
-    terms = words(q)
-    if not terms:
+    parts = terms(q)
+    if not any(words(t) for t in parts):
         return queryset.none()
     if is_postgresql():
-        return _search_postgresql(queryset, q, terms)
+        return _search_postgresql(queryset, parts)
+    matching = queryset.model.objects.filter(_verbatim(queryset, parts, lookup="icontains"))
+    return queryset.filter(pk__in=matching.values("pk")).order_by("-publish_at", "-pk")
+
+
+def _verbatim(queryset, parts, *, lookup="contains"):
+    """Every term appears as written in the title, lead, body or a caption."""
     condition = Q()
-    for term in q.split():
+    for term in parts:
+        captions = queryset.model.objects.filter(**{f"photos__caption__{lookup}": term})
         condition &= (
-            Q(title__icontains=term)
-            | Q(summary__icontains=term)
-            | Q(body__icontains=term)
-            | Q(photos__caption__icontains=term)
+            Q(**{f"title__{lookup}": term})
+            | Q(**{f"summary__{lookup}": term})
+            | Q(**{f"body__{lookup}": term})
+            | Q(pk__in=captions.values("pk"))
         )
-    matching = queryset.model.objects.filter(condition).values("pk")
-    return queryset.filter(pk__in=matching).order_by("-publish_at", "-pk")
+    return condition
 
 
-def _search_postgresql(queryset, q, terms):
+def _search_postgresql(queryset, parts):
     from functools import reduce
     from operator import or_
 
     from django.contrib.postgres.search import SearchQuery, SearchRank
     from django.db.models import F
 
-    every = SearchQuery(" ".join(terms), search_type="plain", config="simple")
+    loose = [t for t in parts if not t.phrase]
+    phrases = [t for t in parts if t.phrase]
+    every = None
+    for term in loose:
+        query = SearchQuery(" ".join(words(term)), search_type="plain", config="simple")
+        every = query if every is None else every & query
+    for phrase in phrases:
+        query = SearchQuery(" ".join(words(phrase)), search_type="phrase", config="simple")
+        every = query if every is None else every & query
     matched = queryset.filter(search_vector=every)
+    if phrases:
+        # The phrase as written (the segmenter may cut it differently in the story).
+        matched = matched.filter(_verbatim(queryset, phrases))
     query = every
     if not matched.exists():
         # A name segmented differently here than in the story: any of its words, and the
         # query itself in the text.
-        query = reduce(or_, [SearchQuery(t, search_type="plain", config="simple") for t in terms])
-        verbatim = (
-            Q(title__contains=q)
-            | Q(summary__contains=q)
-            | Q(body__contains=q)
-            | Q(pk__in=queryset.model.objects.filter(photos__caption__contains=q).values("pk"))
+        every_word = [w for t in parts for w in words(t)]
+        query = reduce(
+            or_, [SearchQuery(w, search_type="plain", config="simple") for w in every_word]
         )
-        matched = queryset.filter(verbatim, search_vector=query)
+        matched = queryset.filter(_verbatim(queryset, parts), search_vector=query)
     newest = matched.order_by("-publish_at", "-pk").values("pk")[:CANDIDATES]
     return (
         queryset.filter(pk__in=newest)
@@ -136,22 +182,59 @@ def _search_postgresql(queryset, q, terms):
     )
 
 
+NAMES = 5
+
+
+def matching_names(q):
+    """(officers, agencies) readers may see whose name contains a term of the query: shown
+    above the stories, so that 白彦花 or 那顺吉日嘎拉 finds the page of the station or officer
+    itself."""
+    from .selectors import public_agencies, public_officers
+
+    parts = [t for t in terms(q) if len(t) >= 2]
+    if not parts:
+        return [], []
+    officers = Q()
+    agencies = Q()
+    for term in parts:
+        officers |= Q(name__contains=term)
+        agencies |= Q(name__contains=term) | Q(short_name__contains=term)
+    return (
+        list(public_officers().filter(officers).select_related("agency")[:NAMES]),
+        list(public_agencies().filter(agencies).order_by("path")[:NAMES]),
+    )
+
+
 def snippet(article, q):
-    """A short passage of the story around the query, with the query's words marked."""
-    q = normalise_query(q)
-    text = " ".join(filter(None, [article.summary, _plain(article.body)]))
-    needles = sorted({w for w in [q, *q.split(), *words(q)] if w.strip()}, key=len, reverse=True)
-    lowered = text.lower()
-    start = min((i for i in (lowered.find(n.lower()) for n in needles) if i >= 0), default=0)
+    """A short passage of the story around the first whole term of the query, with the
+    query's whole terms marked (its words of two or more characters when no whole term is
+    in the text: a single character of a name is never marked)."""
+    body = _plain(article.body)
+    lead = simplified(article.summary)
+    # The lead is usually the body's first paragraph: it is not shown twice.
+    text = body if not lead or lead in simplified(body) else f"{article.summary} {body}"
+    folded = simplified(text).lower()
+    if len(folded) != len(text):
+        folded = text.lower()
+    parts = [t.lower() for t in terms(q)]
+    needles = [t for t in parts if t in folded]
+    if not needles:
+        needles = [w for t in parts for w in words(t) if len(w) >= 2 and w in folded]
+    needles = sorted(set(needles), key=len, reverse=True)
+    start = min((folded.find(n) for n in needles), default=0)
     begin = max(0, start - SNIPPET // 3)
     passage = text[begin : begin + SNIPPET]
     if not needles:
         return escape(passage)
     pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
     out, last = [], 0
-    for match in pattern.finditer(passage):
+    # Matched in the folded passage (same length: t2s maps character to character here).
+    folded_passage = simplified(passage)
+    if len(folded_passage) != len(passage):
+        folded_passage = passage
+    for match in pattern.finditer(folded_passage):
         out.append(escape(passage[last : match.start()]))
-        out.append(f"<mark>{escape(match.group())}</mark>")
+        out.append(f"<mark>{escape(passage[match.start() : match.end()])}</mark>")
         last = match.end()
     out.append(escape(passage[last:]))
     prefix = "……" if begin > 0 else ""

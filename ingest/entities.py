@@ -1,17 +1,20 @@
-"""Finding police agencies and officers named in running Chinese text.
+"""Finding the agencies and police officers named in running Chinese text.
 
-No list of this paper's agencies or officers is written here: names are found by their shape.
+No list of this paper's agencies or officers is written here: they are found by their shape,
+and placed with the region's administrative divisions (ingest.places).
 
-- An agency name ends in a suffix of its kind (…公安局, …派出所, …出入境边防检查站, …警务室)
-  and begins where the words before the suffix stop looking like a name: at punctuation, a
-  function word (的, 在, 为…), a common dictionary word (距离, 村民…), or the end of another
-  agency's name, which is then its parent (乌拉特前旗公安局白彦花派出所).
-- An officer is a police title (民警, 副队长, 所长…) followed by a person's name, with an
-  optional unit before the title (执勤一队副队长敖日格勒). The name ends where the words stop
-  looking like a name, by the same test.
-
-Word boundaries, part-of-speech tags and word frequencies come from jieba's dictionary:
-a word is "common" when the dictionary has seen it often and does not tag it as a name.
+- An agency name ends in a suffix of its kind (…公安局, …派出所, …人民法院, …司法所,
+  …交警大队) and begins where the words before the suffix stop looking like a name: at
+  punctuation, a function word, a common dictionary word, or the end of another agency's
+  name, which is then its parent (乌拉特前旗公安局白彦花派出所). The divisions in front of it
+  say where it is (巴彦淖尔市乌拉特前旗公安局: the banner's bureau, under the city's); a bureau,
+  court, procuratorate or 司法局 is named by its division's official name (阿右旗公安局 is
+  阿拉善右旗公安局).
+- An officer is a title (民警, 副队长, 所长…) followed by a name or a list of names
+  (ingest.names), with an optional unit (执勤一队) or agency before the title. A title police
+  share with other services (所长, 主任, 局长) makes an officer only when what it is attached
+  to is police: 司法所所长, 法院院长, 嘎查达 and 村支书 are not officers, nor are 王某某 and
+  reporters.
 """
 
 import logging
@@ -20,64 +23,81 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from agencies.models import AgencyKind
+from ingest.names import STOP_CHARS, dictionary, is_common_word, read_names
+from ingest.places import REGION, REGION_NAMES, Division, places
 
-# Longest first, so that 出入境边防检查站 wins over 边防检查站 and 副队长 over 队长.
+K = AgencyKind
+# Longest first, so that 出入境边防检查站 wins over 检查站 and 中级人民法院 over 人民法院.
 AGENCY_SUFFIXES = {
-    "出入境边防检查站": AgencyKind.BORDER_STATION,
-    "边防检查站": AgencyKind.BORDER_STATION,
-    "公安厅": AgencyKind.DEPARTMENT,
-    "公安分局": AgencyKind.BRANCH,
-    "公安局": AgencyKind.BUREAU,
-    "分局": AgencyKind.BRANCH,
-    "派出所": AgencyKind.STATION,
-    "警务室": AgencyKind.POST,
-    "警务站": AgencyKind.POST,
+    "出入境边防检查站": K.BORDER_STATION,
+    "边防检查站": K.BORDER_STATION,
+    "公安检查站": K.CHECKPOINT,
+    "检查站": K.CHECKPOINT,
+    "公安厅": K.DEPARTMENT,
+    "公安分局": K.BRANCH,
+    "公安局": K.BUREAU,
+    "分局": K.BRANCH,
+    "派出所": K.STATION,
+    "警务室": K.POST,
+    "警务站": K.POST,
+    "高级人民法院": K.COURT,
+    "中级人民法院": K.COURT,
+    "人民法院": K.COURT,
+    "人民法庭": K.COURT,
+    "人民检察院": K.PROCURATORATE,
+    "司法厅": K.JUSTICE,
+    "司法局": K.JUSTICE,
+    "司法所": K.JUSTICE,
 }
+# Police units inside a bureau: agencies of their own (交警大队民警…), unlike 执勤一队.
+UNIT_WORDS = [
+    "交通管理大队", "交通警察大队", "交警大队", "交通管理支队", "交通警察支队", "交警支队",
+    "刑事侦查大队", "刑侦大队", "刑警大队", "刑警支队", "治安管理大队", "治安大队", "治安支队",
+    "巡特警大队", "特警大队", "特警支队", "禁毒大队", "禁毒支队", "经侦大队", "网安大队",
+    "警犬大队", "森林公安局",
+]  # fmt: skip
+for _unit in UNIT_WORDS:
+    AGENCY_SUFFIXES[_unit] = K.UNIT
 _AGENCY_RE = re.compile("|".join(sorted(AGENCY_SUFFIXES, key=len, reverse=True)))
+# Agencies whose name is a division's (one per division and kind).
+DIVISION_BODIES = {
+    "公安厅",
+    "公安局",
+    "高级人民法院",
+    "中级人民法院",
+    "人民法院",
+    "人民检察院",
+    "司法厅",
+    "司法局",
+}
 
 POLICE_TITLES = [
-    "社区民警", "民警", "辅警", "交警", "特警", "刑警", "警长", "警官",
-    "副所长", "所长", "副教导员", "教导员", "副指导员", "指导员",
-    "副站长", "站长", "副政委", "政委", "副局长", "局长", "副厅长", "厅长",
-    "副支队长", "支队长", "副大队长", "大队长", "副中队长", "中队长", "副队长", "队长",
-    "副科长", "科长", "侦查员",
+    "社区民警", "户籍民警", "治安民警", "驻村民警", "民警", "辅警", "交警", "特警", "刑警", "巡警",
+    "警长", "警官", "侦查员", "副教导员", "教导员", "副指导员", "指导员", "副政委", "政委",
+    "副支队长", "支队长", "副大队长", "大队长", "副中队长", "中队长", "警务室主任",
 ]  # fmt: skip
-_TITLE_RE = re.compile("|".join(sorted(POLICE_TITLES, key=len, reverse=True)))
-
-# Administrative divisions that open an agency's name (巴彦淖尔市乌拉特前旗…).
-_DIVISION_RE = re.compile(r".+?(?:自治区|自治州|自治旗|自治县|省|市|盟|旗|县|区)")
-
-# Units inside an agency: 执勤一队, 刑侦大队, 治安科.
-HAN_RE = re.compile("[\u4e00-\u9fff]")
-_UNIT_RE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:队|科|组)$")
-
-# One-character words that never begin or continue a name in copy.
-STOP_CHARS = set(
-    "的在为和与及是对向由将被把了从到给等即于以也都就还并且而或该本各全我你他她它其此这每说正又才便却已曾要会能可来去让使像们找称经据同跟请帮"
+# Titles police share with other services: an officer only when attached to a police body.
+SHARED_TITLES = [
+    "副所长", "所长", "副站长", "站长", "副局长", "局长", "副厅长", "厅长", "副队长", "队长",
+    "副科长", "科长", "副主任", "主任", "党委书记", "书记",
+]  # fmt: skip
+# Titles that are never police; read so that the name after them is not taken for another.
+OTHER_TITLES = [
+    "法官", "审判员", "审判长", "副院长", "院长", "庭长", "检察官", "副检察长", "检察长",
+    "嘎查达", "苏木达", "村长", "镇长", "调解员", "网格员", "记者", "通讯员", "律师", "医生",
+]  # fmt: skip
+TITLES = {**dict.fromkeys(OTHER_TITLES, "other"), **dict.fromkeys(SHARED_TITLES, "shared")}
+TITLES.update(dict.fromkeys(POLICE_TITLES, "police"))
+_TITLE_RE = re.compile("|".join(sorted(TITLES, key=len, reverse=True)))
+# What a shared title may hang on that is not police: 司法所所长, 村党支部书记, 嘎查…主任.
+_CIVIL_BEFORE = re.compile(
+    "(?:司法所|司法局|法院|检察院|法庭|政府|嘎查|村|社区|村委会|居委会|党支部|支部|医院|学校|"
+    "公司|办公室|委员会|中心|协会|苏木|镇|乡)的?$"
 )
+# Units inside an agency, kept on the officer: 执勤一队, 治安科, 一中队.
+_UNIT_RE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:队|科|组|室)$")
 NAME_FLAGS = {"nr", "nrt", "nrfg", "ns", "nt", "nz"}
-COMMON_WORD_FREQ = 300
-MAX_AGENCY_NAME = 14
-MAX_PERSON_NAME = 8
-
-# 百家姓: the common single and compound surnames, to tell a Han name (two or three
-# characters) from a transliterated one (敖日格勒, 那顺吉日嘎拉), which can be longer.
-SURNAMES = set(
-    "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛"
-    "奚范彭郎鲁韦昌马苗凤花方俞任袁柳鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康"
-    "伍余元卜顾孟平黄和穆萧尹姚邵湛汪祁毛禹狄米贝明臧计伏成戴谈宋茅庞熊纪舒屈项祝董梁杜阮蓝"
-    "闵席季麻强贾路娄危江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍虞万支柯昝管卢莫经房裘缪干解"
-    "应宗丁宣贲邓郁单杭洪包诸左石崔吉钮龚程嵇邢滑裴陆荣翁荀羊於惠甄曲家封芮羿储靳汲邴糜松井"
-    "段富巫乌焦巴弓牧隗山谷车侯宓蓬全郗班仰秋仲伊宫宁仇栾暴甘钭厉戎祖武符刘景詹束龙叶幸司韶"
-    "郜黎蓟薄印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙池乔阴胥能苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍"
-    "郤璩桑桂濮牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡"
-    "步都耿满弘匡国文寇广禄阙东欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠"
-    "须丰巢关蒯相查后荆红游竺权逯盖益桓公"
-)
-COMPOUND_SURNAMES = {
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
-    "司徒", "夏侯", "令狐", "端木", "独孤", "南宫", "西门", "呼延", "轩辕",
-}  # fmt: skip
+MAX_AGENCY_NAME = 16
 
 
 @dataclass(frozen=True)
@@ -90,13 +110,24 @@ class Token:
 
 @dataclass
 class AgencyMention:
-    name: str  # as the copy names it, without the divisions that locate it: 乌拉特前旗公安局
+    name: (
+        str  # canonical: 阿拉善右旗公安局 for 阿右旗公安局, 白彦花派出所 for 乌拉特前旗白彦花派出所
+    )
     kind: str
     start: int
     end: int
-    region: str = ""  # 巴彦淖尔市
-    implied_parent: str = ""  # 巴彦淖尔市公安局, from the divisions before the name
+    printed: str = ""  # as the copy names it, divisions included
+    division: Division | None = None  # where it is: its own division, or the one it is in
+    candidates: tuple = ()  # every division a station's place name may be (巴音…)
     parent: "AgencyMention | None" = None  # the agency named right before this one
+
+    @property
+    def suffix(self):
+        return _AGENCY_RE.search(self.name).group()
+
+    @property
+    def is_police(self):
+        return self.kind in AgencyKind.police()
 
 
 @dataclass
@@ -115,40 +146,35 @@ class Mentions:
 
 
 @cache
-def _jieba():
-    import jieba
+def _segmenter():
+    """jieba, taught the region's place names, the titles and the agency words, so that it
+    cuts 乌拉特前旗白彦花派出所 at its parts and not across them."""
     import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.dt.initialize()
-    return jieba.dt.FREQ, jieba.posseg.dt
+    dictionary()
+    for name in places().by_name:
+        jieba.add_word(name, freq=2000, tag="ns")
+    for word in [*TITLES, *AGENCY_SUFFIXES]:
+        jieba.add_word(word, freq=5000, tag="n")
+    return jieba.posseg.dt
 
 
 def tokenize(text):
-    _freq, posseg = _jieba()
     tokens, pos = [], 0
-    for pair in posseg.cut(text):
+    for pair in _segmenter().cut(text):
         tokens.append(Token(pos, pos + len(pair.word), pair.word, pair.flag))
         pos += len(pair.word)
     return tokens
 
 
-def _is_common(token):
-    freq, _ = _jieba()
-    return (
-        len(token.word) >= 2
-        and token.flag not in NAME_FLAGS
-        and freq.get(token.word, 0) >= COMMON_WORD_FREQ
-    )
-
-
 def _is_name_piece(token):
-    """Could this token be part of a proper name?"""
+    """Could this token be part of an agency's proper name?"""
     if not all("\u4e00" <= ch <= "\u9fff" for ch in token.word):
         return False
     if len(token.word) == 1:
         return token.word not in STOP_CHARS
-    return not _is_common(token)
+    return token.flag in NAME_FLAGS or not is_common_word(token.word)
 
 
 def _tokens_before(tokens, position):
@@ -159,32 +185,61 @@ def _tokens_before(tokens, position):
         if tok.start >= position:
             continue
         if tok.end > position:
-            part = tok.word[: position - tok.start]
-            tok = Token(tok.start, position, part, "nz")
+            tok = Token(tok.start, position, tok.word[: position - tok.start], "nz")
         out.append(tok)
     return out
 
 
-def _tokens_after(tokens, position):
-    out = []
-    for tok in tokens:
-        if tok.end <= position:
-            continue
-        if tok.start < position:
-            tok = Token(position, tok.end, tok.word[position - tok.start :], "nz")
-        out.append(tok)
-    return out
+def _name(proper, suffix):
+    """(canonical name, division, candidate divisions) for an agency printed as ``proper`` +
+    ``suffix``."""
+    printed = proper + suffix
+    for region in REGION_NAMES:
+        if proper == region:
+            return f"{REGION}{suffix}", None, ()
+    for region in REGION_NAMES[:2]:
+        proper = proper.removeprefix(region)
+    pieces, rest = places().split(proper)
+    if not pieces:
+        return printed, None, ()
+    # A town's name is the agency's own (巴音 + 查干派出所 is 巴音查干派出所): only the
+    # leagues and counties in front are stripped.
+    towns = [index for index, (division, _) in enumerate(pieces) if division.level == "town"]
+    if towns:
+        own = "".join(text for _, text in pieces[towns[0] :]) + rest
+        pieces = pieces[: towns[0] + 1]
+    else:
+        own = rest
+    last, last_printed = pieces[-1]
+    above = pieces[-2][0] if len(pieces) > 1 else None
+    if not own and suffix in DIVISION_BODIES:
+        if suffix == "中级人民法院" or (suffix == "人民法院" and last.level == "league"):
+            return f"{places().league_of(last).name}中级人民法院", last, ()
+        return last.name + suffix, last, ()
+    if not own:
+        # 二连 + 出入境边防检查站: the division is the name.
+        return last_printed + suffix, last, ()
+    if own != last_printed or last.level != "town":
+        # 乌拉特前旗 + 白彦花派出所 or 巴音查干派出所: placed by the divisions before it.
+        return own + suffix, above if last.level == "town" and own != last_printed else last, ()
+    # (乌拉特前旗 +) 白彦花 + 派出所: a station named after its town.
+    candidates = tuple(places().named(last_printed))
+    if above is not None:
+        candidates = tuple(c for c in candidates if places().contains(above, c)) or candidates
+    if len(candidates) > 1:
+        return own + suffix, above, candidates
+    return own + suffix, last, candidates
 
 
 def find_agencies(text, tokens):
     mentions = []
     for match in _AGENCY_RE.finditer(text):
         start, end, suffix = match.start(), match.end(), match.group()
+        kind = AGENCY_SUFFIXES[suffix]
         previous = mentions[-1] if mentions else None
         if previous and start < previous.end:
             continue
-        pieces = []
-        parent = None
+        pieces, parent = [], None
         for tok in _tokens_before(tokens, start):
             if previous and tok.end == previous.end:
                 parent = previous
@@ -196,127 +251,100 @@ def find_agencies(text, tokens):
                 parent = previous
                 break
         proper = "".join(pieces)
-        if len(proper) < 2:
+        if len(proper) < 2 and kind != K.UNIT:
             continue  # a bare 派出所 or 找派出所: a common noun, not a name
-        divisions = _DIVISION_RE.findall(proper)
-        consumed = "".join(divisions)
-        own = proper[len(consumed) :]
-        region = ""
-        implied_parent = ""
-        if not own:
-            # The name is all divisions: 通辽市 + 公安局, 巴彦淖尔市乌拉特前旗 + 公安局.
-            own = divisions.pop()
-        if divisions:
-            region = divisions[0]
-            if AGENCY_SUFFIXES[suffix] in {AgencyKind.BUREAU, AgencyKind.DEPARTMENT}:
-                implied_parent = f"{divisions[-1]}公安局"
-        name = own + suffix
-        kind = AGENCY_SUFFIXES[suffix]
-        if kind == AgencyKind.BUREAU and re.search("(?:旗|县)$", own):
-            kind = AgencyKind.COUNTY_BUREAU
-        if kind == AgencyKind.BUREAU and not region:
-            region = own
+        name, division, candidates = _name(proper, suffix)
+        if kind == K.BUREAU and division is not None and division.level == "county":
+            kind = K.COUNTY_BUREAU
+        if kind == K.UNIT and parent is not None:
+            # 乌拉特中旗公安局交警大队: one 交警大队 per bureau, named with it.
+            name = parent.name + name
         mentions.append(
             AgencyMention(
                 name=name,
                 kind=kind,
                 start=start - len(proper),
                 end=end,
-                region=region,
-                implied_parent=implied_parent,
+                printed=proper + suffix,
+                division=division,
+                candidates=candidates,
                 parent=parent,
             )
         )
     return mentions
 
 
-def _is_name_token(token):
-    """A token that reads as (part of) a name: tagged as one, or unknown to the dictionary
-    (jieba's HMM makes words of the syllables of a transliterated name)."""
-    freq, _ = _jieba()
-    return token.flag in NAME_FLAGS | {"j", "o"} or not freq.get(token.word)
-
-
-def _person_name(tokens):
-    """The person's name at the start of ``tokens``, or "" when they do not start with one."""
-    freq, _ = _jieba()
-    pieces = []
-    for tok in tokens:
-        if (
-            not _is_name_piece(tok)
-            or sum(len(t.word) for t in pieces) + len(tok.word) > MAX_PERSON_NAME
-        ):
+def _attached_agency(agencies, position, text):
+    """The agency named right before ``position`` (…派出所所长, …派出所的教导员)."""
+    for agency in reversed(agencies):
+        if agency.end == position or (agency.end == position - 1 and text[agency.end] == "的"):
+            return agency
+        if agency.end < position - 1:
             break
-        pieces.append(tok)
-    if not pieces:
-        return ""
-    first = pieces[0]
-    if len(first.word) > 1 and freq.get(first.word) and first.flag not in NAME_FLAGS:
-        return ""  # a dictionary word such as 查验 (民警查验入境车辆), not a name
-    text = "".join(t.word for t in pieces)
-    kept = []
-    if text[:2] in COMPOUND_SURNAMES or text[0] in SURNAMES:
-        # A Han name is a surname and one or two characters; what follows is the next word,
-        # unless it too reads as a name (敖日格勒 and 那顺吉日嘎拉 begin with 敖 and 那).
-        limit = 4 if text[:2] in COMPOUND_SURNAMES else 3
-        for tok in pieces:
-            length = sum(len(t.word) for t in kept) + len(tok.word)
-            if length > limit and not (kept and _is_name_token(tok)):
-                break
-            kept.append(tok)
-    else:
-        for tok in pieces:
-            if not _is_name_token(tok):
-                break
-            kept.append(tok)
-    # A transliterated name may end in a syllable that is also a common word on its own
-    # (格日勒 + 图): keep it when the sentence breaks right after it.
-    rest = tokens[len(kept) :]
-    if (
-        kept
-        and any(not freq.get(t.word) for t in kept)
-        and len(rest) >= 1
-        and len(rest[0].word) == 1
-        and _is_name_piece(rest[0])
-        and (len(rest) == 1 or not HAN_RE.match(rest[1].word))
-    ):
-        kept.append(rest[0])
-    name = "".join(t.word for t in kept)
-    return name if 2 <= len(name) <= MAX_PERSON_NAME else ""
+    return None
 
 
 def find_officers(text, tokens, agencies):
     officers = []
     for match in _TITLE_RE.finditer(text):
-        start, end = match.span()
+        start, end, title = match.start(), match.end(), match.group()
         if any(a.start <= start < a.end for a in agencies):
+            continue  # 交警 in 交警大队
+        if TITLES[title] == "other":
             continue
-        name = _person_name(_tokens_after(tokens, end))
-        if not name:
+        names = read_names(text, end)
+        if not names:
             continue
-        unit = ""
-        unit_start = start
-        pieces = []
-        for tok in _tokens_before(tokens, start)[:3]:
-            if not _is_name_piece(tok) and not tok.word.endswith(("队", "科", "组")):
-                break
-            if any(a.end == tok.end for a in agencies):
-                break
-            pieces.insert(0, tok.word)
-            candidate = "".join(pieces)
-            if _UNIT_RE.search(candidate) and not _AGENCY_RE.search(candidate):
-                unit, unit_start = candidate, tok.start
-        # The officer's agency: the one named right before (…检查站执勤一队民警, …派出所的所长),
-        # else the last one named before them in the story.
-        agency = None
-        for candidate in reversed(agencies):
-            if candidate.end <= unit_start:
-                agency = candidate
-                break
-        officers.append(
-            OfficerMention(name=name, title=match.group(), unit=unit, start=start, agency=agency)
-        )
+        unit, unit_start = _unit_before(text, tokens, start, agencies)
+        attached = _attached_agency(agencies, unit_start, text)
+        if TITLES[title] == "shared":
+            if attached is not None and not attached.is_police:
+                continue  # 司法所所长, 法院的副院长
+            if attached is None and _CIVIL_BEFORE.search(text[max(0, unit_start - 6) : unit_start]):
+                continue  # 村党支部书记, 嘎查…主任
+            if (
+                attached is None
+                and not unit
+                and _nearest(agencies, start, police=False)
+                not in (
+                    None,
+                    _nearest(agencies, start, police=True),
+                )
+            ):
+                continue  # a 所长 after a court or 司法所 is named: theirs, not a police one
+        if attached is not None and not attached.is_police:
+            continue
+        agency = attached or _nearest(agencies, unit_start, police=True)
+        position = end
+        for name in names:
+            position = text.index(name.split("·")[0], position)
+            officers.append(
+                OfficerMention(name=name, title=title, unit=unit, start=position, agency=agency)
+            )
     return officers
+
+
+def _unit_before(text, tokens, position, agencies):
+    """A unit such as 执勤一队 right before the title, and where it starts."""
+    unit, unit_start, pieces = "", position, []
+    for tok in _tokens_before(tokens, position)[:3]:
+        if not _is_name_piece(tok) and not tok.word.endswith(("队", "科", "组", "室")):
+            break
+        if any(a.end == tok.end for a in agencies):
+            break
+        pieces.insert(0, tok.word)
+        candidate = "".join(pieces)
+        if _UNIT_RE.search(candidate) and not _AGENCY_RE.search(candidate):
+            unit, unit_start = candidate, tok.start
+    return unit, unit_start
+
+
+def _nearest(agencies, position, *, police):
+    """The agency named last before ``position`` (a police one with ``police``)."""
+    for agency in reversed(agencies):
+        if agency.end <= position and (agency.is_police or not police):
+            return agency
+    return None
 
 
 def find_mentions(text):

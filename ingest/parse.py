@@ -21,17 +21,27 @@ to the records that exist, or created for an editor to verify.
 import re
 from dataclasses import dataclass, field
 
-from chinese.typography import HAN, normalize_punctuation
+from chinese.bylines import format_byline, is_byline, people
+from chinese.typography import normalize_body_text, normalize_punctuation
+from ingest.names import read_name
 from newsroom.text import CONTROL_CHARACTERS
 
 HEADING_RE = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
 NAME = r"[\u4e00-\u9fff·]{2,8}"
 CREDIT_RE = re.compile(rf"^(?:摄影[:：]\s*)?({NAME}(?:[ 、，,]{NAME})*)\s*(?:摄|/摄|摄影)$")
-BYLINE_RE = re.compile(rf"\s*[（(]\s*({NAME}(?:[ 、，,]{NAME})*)\s*[）)]\s*$")
+# A trailing (沈翠英) or (本报记者 张红梅 通讯员 李建国); a leading 本报讯（记者 张红梅）.
+BYLINE_RE = re.compile(r"\s*[（(]\s*([^（）()]{2,40}?)\s*[）)]\s*$")
+DATELINE_RE = re.compile(
+    r"^\s*(本报讯|本报[\u4e00-\u9fff]{2,8}\d{0,2}月?\d{0,2}日?电)\s*[（(]\s*([^（）()]{2,40}?)\s*[）)]\s*"
+)
 CAPTION_RE = re.compile(r"图为([^。！？!?]*)[。！？!?]?")
 # A paragraph that ends with one of these is complete; any other is cut (by a column or
-# page break) when body text follows it.
-SENTENCE_END = set("。！？!?…；;：:”’」』）)》】.—")
+# page break) when body text follows it. A closing quote or bracket ends a paragraph only
+# after one of them (……守好国门。” but not 称为“草原110”, cut before 的他们).
+SENTENCE_END = set("。！？!?…；;：:.—")
+CLOSERS = set("”’」』）)》】\"'")
+# What never begins a paragraph: the rest of a cut sentence.
+NEVER_FIRST = set("，,。、；;：:！!？?）)》】”’")
 SUMMARY_LENGTH = 150
 
 
@@ -142,14 +152,37 @@ def _lines(text):
 
 
 def _is_complete(paragraph):
-    return paragraph[-1] in SENTENCE_END
+    """Does ``paragraph`` end a sentence? Closing quotes and brackets are looked through:
+    they end it when what they close did (……国门。” or ……上。（沈翠英））."""
+    text = paragraph.rstrip()
+    while text and text[-1] in CLOSERS:
+        closer = text[-1]
+        text = text[:-1].rstrip()
+        if closer in "）)" and (opening := max(text.rfind("（"), text.rfind("("))) >= 0:
+            text = text[:opening].rstrip()  # ……上。（沈翠英）: what came before the bracket
+    return bool(text) and text[-1] in SENTENCE_END
+
+
+def is_cut(left, right):
+    """Was one paragraph cut in two here, by a column or page break? ``left`` does not end
+    a sentence, or ``right`` begins with what cannot begin one (，。、 or a closing mark)."""
+    return not _is_complete(left) or right[:1] in NEVER_FIRST
 
 
 def _join(left, right):
-    """Mend a paragraph cut in two: Chinese joins without a space, Latin words with one."""
-    if HAN.match(left[-1]) or HAN.match(right[0]):
-        return left + right
-    return f"{left} {right}"
+    """Mend a paragraph cut in two: nothing is put between Chinese text, digits (同比增长1 |
+    5.2%) or punctuation; only two Latin words are joined with a space."""
+    if left[-1].isascii() and left[-1].isalpha() and right[0].isascii() and right[0].isalpha():
+        return f"{left} {right}"
+    return left + right
+
+
+def _is_byline_text(text):
+    """Roles and names only (本报记者 张红梅 通讯员 李建国), or names that read as people's."""
+    if not is_byline(text):
+        return False
+    found = people(text)
+    return any(p.role for p in found) or all(read_name(p.name, 0) == p.name for p in found)
 
 
 def _finish(article):
@@ -163,18 +196,34 @@ def _finish(article):
     mended = []
     for block in blocks:
         previous = mended[-1] if mended else None
-        if previous and previous[0] == block[0] == "p" and not _is_complete(previous[1]):
+        if previous and previous[0] == block[0] == "p" and is_cut(previous[1], block[1]):
             previous[1] = _join(previous[1], block[1])
         else:
             mended.append(block)
 
+    first_paragraph = next((b for b in mended if b[0] == "p"), None)
+    dateline = first_paragraph and DATELINE_RE.match(first_paragraph[1])
+    if dateline and _is_byline_text(dateline.group(2)):
+        article.byline = format_byline(people(dateline.group(2)))
+        first_paragraph[1] = first_paragraph[1][dateline.end() :].lstrip()
     last_paragraph = next((b for b in reversed(mended) if b[0] == "p"), None)
-    if last_paragraph and (byline := BYLINE_RE.search(last_paragraph[1])):
-        article.byline = re.sub(r"[ 、，,]+", "、", byline.group(1))
+    if (
+        last_paragraph
+        and (byline := BYLINE_RE.search(last_paragraph[1]))
+        and _is_byline_text(byline.group(1))
+    ):
+        found = people(byline.group(1))
+        article.byline = (
+            "、".join(filter(None, [article.byline, format_byline(found)]))
+            if article.byline
+            else format_byline(found)
+        )
         last_paragraph[1] = last_paragraph[1][: byline.start()].rstrip()
 
     for block in mended:
-        if block[0] != "c":
+        if block[0] == "p":
+            block[1] = normalize_body_text(block[1])
+        elif block[0] == "h":
             block[1] = normalize_punctuation(block[1])
     article.title = normalize_punctuation(article.title)
     article.subtitle = normalize_punctuation(article.subtitle)
@@ -192,7 +241,7 @@ def _finish(article):
                 break
         article.photos.append(ParsedPhoto(caption=caption, credit=credit, line=line))
         if not article.byline:
-            article.byline = credit  # a photo story's author is its photographer
+            article.byline = f"{credit} 摄"  # a photo story's author is its photographer
 
     article.blocks = [tuple(b) for b in mended if b[0] != "c" and b[1]]
     if not article.paragraphs and not article.photos:

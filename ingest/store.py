@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Officer
+from agencies.models import AgencyKind as K
 from articles.generation import one_bump
 from articles.models import Article, Photo, Section, State
 from articles.roles import system_user
@@ -18,8 +19,9 @@ from articles.workflow import (
     article_publish_printed,
     article_revise_from_import,
 )
-from ingest.entities import AgencyMention, find_mentions
+from ingest.entities import DIVISION_BODIES, find_mentions
 from ingest.parse import PageImportError, parse_page
+from ingest.places import REGION, places
 
 # -- Writing -------------------------------------------------------------------------------
 
@@ -34,16 +36,48 @@ class ImportReport:
     new_officers: list[Officer] = field(default_factory=list)
 
 
-def _alias_candidates(name):
-    """Other spellings of an agency name in copy: 乌兰察布公安局 for 乌兰察布市公安局."""
-    names = {name}
-    match = re.match(r"^(.+?)(市|盟)(公安局)$", name)
-    if match:
-        names.add(match.group(1) + match.group(3))
-    match = re.match(r"^([^市盟旗县区]+)(公安局)$", name)
-    if match:
-        names.update({f"{match.group(1)}市公安局", f"{match.group(1)}盟公安局"})
-    return names
+FAMILY_KINDS = {
+    "police": {K.DEPARTMENT, K.BUREAU, K.COUNTY_BUREAU, K.BRANCH},
+    "court": {K.COURT},
+    "procuratorate": {K.PROCURATORATE},
+    "justice": {K.JUSTICE},
+}
+
+
+def _family(mention):
+    if mention.kind in AgencyKind.police():
+        return "police"
+    return {K.COURT: "court", K.PROCURATORATE: "procuratorate"}.get(mention.kind, "justice")
+
+
+def _body(division, family):
+    """(name, kind) of the agency of ``family`` for ``division`` (None: the region)."""
+    if division is None:
+        return {
+            "police": (f"{REGION}公安厅", K.DEPARTMENT),
+            "court": (f"{REGION}高级人民法院", K.COURT),
+            "procuratorate": (f"{REGION}人民检察院", K.PROCURATORATE),
+            "justice": (f"{REGION}司法厅", K.JUSTICE),
+        }[family]
+    if family == "court":
+        suffix = "中级人民法院" if division.level == "league" else "人民法院"
+        return division.name + suffix, K.COURT
+    if family == "procuratorate":
+        return f"{division.name}人民检察院", K.PROCURATORATE
+    if family == "justice":
+        return f"{division.name}司法局", K.JUSTICE
+    if division.level == "league":
+        return f"{division.name}公安局", K.BUREAU
+    if division.name.endswith("区"):
+        return f"{division.name}分局", K.BRANCH  # a city district has a 分局 of the city's bureau
+    return f"{division.name}公安局", K.COUNTY_BUREAU
+
+
+def _county(division):
+    """The banner, county or district ``division`` is in (itself when it is one)."""
+    while division is not None and division.level == "town":
+        division = places().parent(division)
+    return division
 
 
 class _Directory:
@@ -54,97 +88,152 @@ class _Directory:
         self.agencies = {}
         for agency in Agency.objects.all():
             for name in agency.names:
-                self.agencies.setdefault(name, agency)
+                self.agencies.setdefault(name, []).append(agency)
         self.officers = {}
-        for officer in Officer.objects.all():
+        for officer in Officer.objects.select_related("agency"):
             self.officers.setdefault(officer.name, []).append(officer)
+        self.new_officers = set()
 
-    def agency(self, name):
-        for candidate in _alias_candidates(name):
-            if candidate in self.agencies:
-                return self.agencies[candidate]
-        return None
+    def agency(self, name, parent=None):
+        found = self.agencies.get(name, [])
+        if parent is not None:
+            return next((a for a in found if a.parent_id == parent.pk), None)
+        return found[0] if found else None
+
+    def body(self, division, family):
+        """The agency of ``family`` for ``division``, found or created (unverified) with the
+        ones above it: 乌拉特前旗公安局 under 巴彦淖尔市公安局 under the region's 公安厅."""
+        name, kind = _body(division, family)
+        if found := self.agency(name):
+            return found
+        if division is None:
+            parent = None
+        else:
+            above = places().parent(division)
+            parent = self.body(above, family)
+        region = places().league_of(division).name if division is not None else ""
+        return self._create(name, kind, parent=parent, region=region)
 
     def resolve_agency(self, mention, previous, resolved):
-        """The agency for a mention; created (unverified) when unknown."""
-        if found := self.agency(mention.name):
+        """The agency for a mention; created (unverified) when unknown. ``previous``: the
+        agencies this story named before it."""
+        parent = resolved.get(id(mention.parent)) if mention.parent is not None else None
+        family = _family(mention)
+        name = mention.name
+        if mention.kind == K.UNIT and parent is None:
+            parent = self._nearest(previous, FAMILY_KINDS["police"])
+            if parent is not None:
+                name = parent.name + name  # 交警大队 of the bureau the story is about
+        if found := (
+            self.agency(name, parent) if mention.kind == K.UNIT else self.agency(name)
+        ) or (self.agency(mention.printed) if mention.kind != K.UNIT else None):
             return found
-        parent = None
-        if mention.parent is not None:
-            parent = resolved.get(id(mention.parent))
-        elif mention.implied_parent:
-            parent = self.agency(mention.implied_parent) or self._create(
-                AgencyMention(
-                    name=mention.implied_parent,
-                    kind=AgencyKind.BUREAU,
-                    start=mention.start,
-                    end=mention.start,
-                    region=mention.region,
-                ),
-                parent=None,
-            )
-        elif mention.kind in {AgencyKind.POST, AgencyKind.STATION, AgencyKind.BRANCH}:
-            # A 警务室 belongs to a 派出所, a 派出所 to a 公安局: the nearest named before it.
-            above = {
-                AgencyKind.POST: {AgencyKind.STATION},
-                AgencyKind.STATION: {
-                    AgencyKind.BUREAU,
-                    AgencyKind.COUNTY_BUREAU,
-                    AgencyKind.BRANCH,
-                },
-                AgencyKind.BRANCH: {AgencyKind.BUREAU},
-            }[mention.kind]
-            parent = next((a for a in reversed(previous) if a.kind in above), None)
-        return self._create(mention, parent=parent)
+        if parent is None:
+            parent = self._parent(mention, family, previous)
+        region = ""
+        if mention.division is not None:
+            region = places().league_of(mention.division).name
+        elif parent is not None:
+            region = parent.region
+        aliases = [mention.printed] if mention.printed not in {name, mention.name} else []
+        return self._create(name, mention.kind, parent=parent, region=region, aliases=aliases)
 
-    def _create(self, mention, *, parent):
-        aliases = []
-        if re.search("[市盟]公安局$", mention.name):
-            aliases = sorted(_alias_candidates(mention.name) - {mention.name})
+    def _parent(self, mention, family, previous):
+        division = mention.division
+        if mention.name.endswith(tuple(DIVISION_BODIES)) and mention.kind != K.UNIT:
+            # A division's own bureau, court, procuratorate or 司法局: the one above it.
+            if division is None:
+                return None
+            return self.body(places().parent(division), family)
+        if mention.kind == K.BORDER_STATION:
+            return None  # the national immigration service's, not the local bureau's
+        if mention.kind == K.POST and (station := self._nearest(previous, {K.STATION})):
+            return station  # a 警务室 belongs to the 派出所 named before it
+        if mention.candidates:
+            # 巴音派出所: the 巴音 of a banner the story names.
+            named = {a.region for a in previous} | {a.name for a in previous}
+            for candidate in mention.candidates:
+                county = _county(candidate)
+                if _body(county, family)[0] in named:
+                    return self.body(county, family)
+        if division is not None and division.level != "league":
+            return self.body(_county(division), family)
+        if division is not None and mention.kind in {K.BRANCH, K.UNIT, K.CHECKPOINT}:
+            return self.body(division, family)
+        above = {
+            K.POST: {K.STATION},
+            K.STATION: {K.BUREAU, K.COUNTY_BUREAU, K.BRANCH},
+            K.BRANCH: {K.BUREAU},
+            K.UNIT: {K.BUREAU, K.COUNTY_BUREAU, K.BRANCH},
+            K.CHECKPOINT: {K.BUREAU, K.COUNTY_BUREAU},
+        }.get(mention.kind)
+        return self._nearest(previous, above) if above else None
+
+    @staticmethod
+    def _nearest(previous, kinds):
+        return next((a for a in reversed(previous) if a.kind in kinds), None)
+
+    def _create(self, name, kind, *, parent, region="", aliases=()):
+        if re.search("[市盟]公安局$", name):
+            aliases = [*aliases, re.sub("[市盟](公安局)$", r"\1", name)]
         agency = Agency(
-            name=mention.name,
-            aliases="\n".join(aliases),
-            kind=mention.kind,
+            name=name,
+            aliases="\n".join(a for a in dict.fromkeys(aliases) if a != name),
+            kind=kind,
             parent=parent,
-            region=mention.region or (parent.region if parent else ""),
+            region=region or (parent.region if parent else ""),
             verified=False,
         )
         agency.full_clean(exclude=["slug", "path"])
         agency.save()
-        for name in agency.names:
-            self.agencies.setdefault(name, agency)
+        for known in agency.names:
+            self.agencies.setdefault(known, []).append(agency)
         self.report.new_agencies.append(agency)
         return agency
 
     def resolve_officer(self, mention, agency, *, fill_in=True):
-        """The officer a mention names, found or created (unverified). ``fill_in``: the copy
-        is being published, so a known officer's missing unit, title or agency may be taken
-        from it (copy that is not published must not change what the officer's public page
-        says)."""
-        same_name = self.officers.get(mention.name, [])
-        for officer in same_name:
-            if agency is None or officer.agency_id in (None, agency.pk):
-                if not fill_in:
-                    return officer
-                changed = False
-                for attr, value in (("unit", mention.unit), ("title", mention.title)):
-                    if value and not getattr(officer, attr):
-                        setattr(officer, attr, value)
-                        changed = True
-                if officer.agency_id is None and agency is not None:
-                    officer.agency = agency
-                    changed = True
-                if changed:
-                    officer.save()
+        """The officer a mention names, found or created (unverified). One officer, one
+        record: a known officer of the same name in the same agency subtree (a station and
+        its 警务室) is the same person, and the more specific agency is kept. ``fill_in``:
+        the copy is being published, so a known officer's missing unit, title or agency may
+        be taken from it (copy that is not published must not change what the officer's
+        public page says); officers this import created are always filled in."""
+        for officer in self.officers.get(mention.name, []):
+            if not _same_subtree(officer.agency, agency):
+                continue
+            if not (fill_in or officer.pk in self.new_officers):
                 return officer
+            changed = False
+            for attr, value in (("unit", mention.unit), ("title", mention.title)):
+                if value and not getattr(officer, attr):
+                    setattr(officer, attr, value)
+                    changed = True
+            if (
+                agency is not None
+                and (officer.agency is None or agency.path.startswith(officer.agency.path))
+                and officer.agency != agency
+            ):
+                officer.agency = agency  # the 警务室 is more specific than its 派出所
+                changed = True
+            if changed:
+                officer.save()
+            return officer
         officer = Officer(
             name=mention.name, title=mention.title, unit=mention.unit, agency=agency, verified=False
         )
         officer.full_clean(exclude=["slug"])
         officer.save()
         self.officers.setdefault(officer.name, []).append(officer)
+        self.new_officers.add(officer.pk)
         self.report.new_officers.append(officer)
         return officer
+
+
+def _same_subtree(a, b):
+    """Is one of the agencies ``a`` and ``b`` within the other (or either unknown)?"""
+    if a is None or b is None:
+        return True
+    return a.path.startswith(b.path) or b.path.startswith(a.path)
 
 
 def _page_time(date, hour):

@@ -11,11 +11,11 @@ import hashlib
 from django.conf import settings
 from django.db.models import Q
 from django.template.loader import get_template, render_to_string
-from django.utils.text import Truncator
 from markupsafe import Markup
 
 from articles.generation import content_key
 from articles.models import Article, TaggedArticle
+from chinese.typography import truncate
 
 from .cache import FRAGMENT_SECONDS, cached, local
 
@@ -31,7 +31,7 @@ def render_story(request, article):
         "slug": article.slug,
         "url": article.get_absolute_url(),
         "title": article.title,
-        "description": Truncator(article.summary or article.subtitle).chars(120),
+        "description": truncate(article.summary or article.subtitle, 120),
         "updated_at": article.updated_at,
         "head": render_to_string("articles/story_head.html", context, request),
         "main": render_to_string("articles/story_main.html", context, request),

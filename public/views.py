@@ -190,6 +190,14 @@ class SearchView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
         context["items"] = search_items(self.request, self.query, list(context["object_list"]))
+        if self.query and not self.request.GET.get("page"):
+            # Officers and agencies by name, above the stories (on the first page only).
+            officers, agencies = cached(
+                self.request,
+                f"search-names:{query_key(self.query)}",
+                lambda: search_engine.matching_names(self.query),
+            )
+            context.update(officers=officers, agencies=agencies)
         return context
 
 

@@ -4,9 +4,16 @@ from django import template
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
+from chinese import bylines, typography
 from newsroom.text import strip_controls
 
 register = template.Library()
+
+
+@register.filter
+def truncate_zh(text, length):
+    """Text cut to ``length`` characters, ending in …… (Django's truncatechars ends in …)."""
+    return typography.truncate(text, int(length))
 
 
 @register.filter
@@ -43,8 +50,9 @@ def news_article_json_ld(context, article):
     if article.summary:
         data["description"] = article.summary
     if article.byline:
+        # People only: 本报记者 and 通讯员 are their roles, not authors.
         data["author"] = [
-            {"@type": "Person", "name": name} for name in article.byline.split("、") if name
+            {"@type": "Person", "name": person.name} for person in bylines.people(article.byline)
         ]
     images = [base + p.image.url for p in article.photos.all() if p.image]
     if images:

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from agencies.models import Officer
 from articles.models import Article, State
 from chinese.segmentation import words
 
@@ -108,3 +109,51 @@ def test_search_results_follow_the_clock_and_the_workflow(client, seed, settings
     withdrawn.state = State.WITHDRAWN
     withdrawn.save()
     assert withdrawn.title not in results(client, "诈骗")[1]
+
+
+def test_queries_in_traditional_characters_find_simplified_copy(client, seed):
+    _, titles = results(client, "養老詐騙")
+    assert titles and titles[0] == seed[3].title
+    _, titles = results(client, "警務室")
+    assert seed[4].title in titles
+
+
+def test_a_quoted_phrase_must_appear_as_written(client, seed):
+    ArticleFactory(title="两所与共建", body="派出所与司法所携手，共建平安。", state=State.PUBLISHED)
+    _, titles = results(client, '"两所共建"')
+    assert titles == [seed[4].title]  # 两所共建 as written, not 两所 … 共建
+    _, titles = results(client, "“两所共建”")
+    assert titles == [seed[4].title]
+
+
+def test_snippets_mark_whole_terms_never_single_characters(client, seed):
+    response, _ = results(client, "那顺吉日嘎拉")
+    marks = re.findall(r"<mark>([^<]*)</mark>", response.text)
+    assert marks and set(marks) == {"那顺吉日嘎拉"}
+
+
+def test_the_lead_is_not_repeated_in_a_snippet(seed):
+    from articles.search import snippet
+
+    article = seed[3]
+    text = html.unescape(re.sub("<[^>]+>", "", snippet(article, "通辽市公安局")))
+    assert text.count(article.summary[:20]) == 1
+
+
+def test_officers_and_agencies_are_found_by_name_above_the_stories(client, seed):
+    response = client.get("/search/", {"q": "那顺吉日嘎拉"})
+    names = response.text.split('class="search-names"')[1].split("</section>")[0]
+    officer = Officer.objects.get(name="那顺吉日嘎拉")
+    assert f'href="{officer.get_absolute_url()}"' in names
+    response = client.get("/search/", {"q": "白彦花"})
+    names = response.text.split('class="search-names"')[1].split("</section>")[0]
+    assert "白彦花派出所" in names
+
+
+def test_names_from_unpublished_copy_are_not_found(client, seed):
+    from ..factories import OfficerFactory
+
+    draft = ArticleFactory(title="草稿", body="民警巴图孟和", state=State.DRAFT)
+    draft.officers.add(OfficerFactory(name="巴图孟和"))
+    response = client.get("/search/", {"q": "巴图孟和"})
+    assert "search-names" not in response.text

@@ -17,7 +17,7 @@ def test_seed_fixture_loads_the_four_live_stories(seed):
     assert Article.objects.live().count() == 4
     assert seed[1].title == "用忠诚守护群众安全 用担当践行入警初心"
     assert seed[1].subtitle == "二连出入境边防检查站全力以赴确保口岸通关顺畅"
-    assert [seed[n].byline for n in range(1, 5)] == ["沈翠英", "沈翠英", "张佳良", "张佳良"]
+    assert [seed[n].byline for n in range(1, 5)] == ["沈翠英", "沈翠英 摄", "张佳良", "张佳良"]
     photo = Photo.objects.get()
     assert (photo.article, photo.caption, photo.credit) == (
         seed[2],

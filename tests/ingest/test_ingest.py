@@ -60,7 +60,7 @@ def test_a_second_level_headline_under_a_first_is_its_subtitle(parsed):
 
 
 def test_trailing_name_in_parentheses_is_the_byline_and_leaves_the_body(parsed):
-    assert [a.byline for a in parsed] == ["沈翠英", "沈翠英", "张佳良", "张佳良"]
+    assert [a.byline for a in parsed] == ["沈翠英", "沈翠英 摄", "张佳良", "张佳良"]
     for article in parsed:
         assert "(沈翠英)" not in article.body and "（沈翠英）" not in article.body
         assert "（张佳良）" not in article.body
@@ -152,7 +152,7 @@ def test_each_story_links_the_agencies_and_officers_it_names(sections, seed_text
 
     assert names(by_position[1], "agencies") == {"二连出入境边防检查站"}
     assert names(by_position[1], "officers") == set(SEED_OFFICERS) - {"那顺吉日嘎拉"}
-    assert names(by_position[2], "agencies") == {"乌兰察布公安局"}
+    assert names(by_position[2], "agencies") == {"乌兰察布市公安局"}  # 乌兰察布公安局 in copy
     assert names(by_position[2], "officers") == set()
     assert names(by_position[3], "agencies") == {"通辽市公安局"}
     assert names(by_position[4], "agencies") == {
@@ -175,7 +175,11 @@ def test_reporters_and_non_police_are_not_officers(sections, seed_text):
 def test_implied_parent_agencies_make_a_tree(sections, seed_text):
     seed_import(seed_text)
     station = Agency.objects.get(name="白彦花派出所")
-    assert [a.name for a in station.ancestors()] == ["巴彦淖尔市公安局", "乌拉特前旗公安局"]
+    assert [a.name for a in station.ancestors()] == [
+        "内蒙古自治区公安厅",
+        "巴彦淖尔市公安局",
+        "乌拉特前旗公安局",
+    ]
     post = Agency.objects.get(name="达日盖警务室")
     assert post.parent == station
     assert Agency.objects.get(name="乌拉特前旗公安局").region == "巴彦淖尔市"
@@ -208,7 +212,7 @@ def test_reimport_of_an_unchanged_page_writes_nothing(sections, seed_text):
     assert (len(report.created), len(report.updated), len(report.unchanged)) == (0, 0, 4)
     assert dict(Article.objects.values_list("pk", "version")) == versions
     assert Article.history.count() == history
-    assert (Agency.objects.count(), Officer.objects.count(), Photo.objects.count()) == (10, 8, 1)
+    assert (Agency.objects.count(), Officer.objects.count(), Photo.objects.count()) == (11, 8, 1)
 
 
 def test_reimport_updates_drafts_nobody_touched(sections, seed_text):
@@ -407,7 +411,12 @@ def test_an_unseen_page_of_the_same_kind_imports_without_code_changes(sections):
     assert officers["李娜"].title == "社区民警"
     assert officers["李娜"].agency.name == "少先路派出所"
     assert officers["乌力吉巴特尔"].title == "教导员"
-    assert (officers["欧阳明辉"].unit, officers["欧阳明辉"].title) == ("刑侦大队", "副大队长")
+    # A police unit of its own (刑侦大队) is an agency, under the bureau the story is about.
+    assert (officers["欧阳明辉"].agency.name, officers["欧阳明辉"].title) == (
+        "昆都仑区分局刑侦大队",
+        "副大队长",
+    )
+    assert officers["欧阳明辉"].agency.parent.name == "昆都仑区分局"
     assert (officers["陈思远"].unit, officers["陈思远"].agency.name) == (
         "执勤三队",
         "满洲里出入境边防检查站",
@@ -415,7 +424,11 @@ def test_an_unseen_page_of_the_same_kind_imports_without_code_changes(sections):
     assert officers["格日勒图"].title == "副站长"
 
     station = Agency.objects.get(name="少先路派出所")
-    assert [a.name for a in station.ancestors()] == ["包头市公安局", "昆都仑区分局"]
+    assert [a.name for a in station.ancestors()] == [
+        "内蒙古自治区公安厅",
+        "包头市公安局",
+        "昆都仑区分局",
+    ]
     assert not Officer.objects.filter(name__in=["王晓东", "李想", "王大爷", "赵刚"]).exists()
 
     photo = Photo.objects.get()

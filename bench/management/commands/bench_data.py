@@ -24,7 +24,7 @@ from agencies.models import Agency, AgencyKind, Officer
 from articles.models import Article, Photo, Section, State, Tag, TaggedArticle
 from articles.search import bulk_update_search_vectors
 from chinese.pinyin import pinyin_slug
-from ingest.entities import SURNAMES
+from ingest.names import SURNAMES
 from ingest.parse import decode_document, parse_page
 
 SOURCE = "bench"
