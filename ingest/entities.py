@@ -71,6 +71,12 @@ DIVISION_BODIES = {
     "司法局",
 }
 
+# Words before a suffix that name a kind of agency, not one (各旗县公安局, 基层派出所).
+GENERIC_PREFIXES = {
+    "旗县", "盟市", "全区", "全市", "全旗", "全盟", "各级", "市级", "县级", "旗级", "基层", "当地",
+    "辖区", "属地", "上级", "同级", "本级", "各地", "城区", "农村", "牧区", "边境",
+}  # fmt: skip
+
 POLICE_TITLES = [
     "社区民警", "户籍民警", "治安民警", "驻村民警", "民警", "辅警", "交警", "特警", "刑警", "巡警",
     "警长", "警官", "侦查员", "副教导员", "教导员", "副指导员", "指导员", "副政委", "政委",
@@ -98,6 +104,18 @@ _CIVIL_BEFORE = re.compile(
 _UNIT_RE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:队|科|组|室)$")
 NAME_FLAGS = {"nr", "nrt", "nrfg", "ns", "nt", "nz"}
 MAX_AGENCY_NAME = 16
+AGENCY_STOP_WORDS = {"更", "多", "很", "最", "较", "更多", "很多", "最多", "许多", "其他", "各个"}
+# Common nouns inside agency names (呼和诺尔景区警务室, 碧流台镇中心警务室).
+AGENCY_INFIXES = {
+    "景区", "社区", "中心", "口岸", "车站", "火车站", "机场", "矿区", "园区", "嘎查", "牧场",
+    "林场", "农场", "工业园", "开发区", "边境", "公路", "铁路", "高速",
+}  # fmt: skip
+MAX_CHAINED_NAME = 8
+# What stands between two agencies that are not one inside the other (警务室距离派出所…).
+BETWEEN_AGENCIES = (
+    "距离", "离", "附近", "前往", "来到", "赶到", "赶往", "送往", "联系", "配合", "协助", "通知",
+    "联合", "会同", "联手", "协调", "移交", "移送", "邀请", "靠近", "对接", "所在",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -106,6 +124,10 @@ class Token:
     end: int
     word: str
     flag: str
+
+    def _replace_word(self):
+        """The token without its first character."""
+        return Token(self.start + 1, self.end, self.word[1:], "nz")
 
 
 @dataclass
@@ -174,7 +196,26 @@ def _is_name_piece(token):
         return False
     if len(token.word) == 1:
         return token.word not in STOP_CHARS
+    if token.word in REGION_NAMES or places().named(token.word) or token.word in AGENCY_INFIXES:
+        return True  # 自治区, 乌拉特前旗, 景区: common words to the dictionary, names here
+    if token.word[0] in STOP_CHARS or token.word in AGENCY_STOP_WORDS:
+        return False  # 该局, 更多
+    freq, _tags = dictionary()
+    if (
+        token.flag[:1] in {"v", "d", "r", "m", "p", "c", "u", "q", "f"}
+        and freq.get(token.word, 0) >= 20
+    ):
+        return False  # 移送, 组织, 更多: verbs and adverbs before an agency are not its name
     return token.flag in NAME_FLAGS or not is_common_word(token.word)
+
+
+def _is_verb(word):
+    freq, tags = dictionary()
+    return tags.get(word, "")[:1] in {"v", "d"} and freq.get(word, 0) >= 20
+
+
+def _is_han(char):
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _tokens_before(tokens, position):
@@ -240,9 +281,28 @@ def find_agencies(text, tokens):
         if previous and start < previous.end:
             continue
         pieces, parent = [], None
-        for tok in _tokens_before(tokens, start):
+        gap = text[previous.end : start] if previous else ""
+        if (
+            previous
+            and 2 <= len(gap) <= MAX_CHAINED_NAME
+            and all(_is_han(ch) and ch not in STOP_CHARS for ch in gap)
+            and not _TITLE_RE.search(gap)
+            and not gap.startswith(BETWEEN_AGENCIES)
+            and not _is_verb(gap)
+        ):
+            # 包头市公安局青山分局富强路派出所: between two agencies, the whole gap is the
+            # name, however common its words (富强, 阳光).
+            pieces, parent = [gap], previous
+        for tok in [] if pieces else _tokens_before(tokens, start):
             if previous and tok.end == previous.end:
                 parent = previous
+                break
+            if (
+                len(tok.word) > 1
+                and tok.word[0] in STOP_CHARS
+                and _is_name_piece(tok._replace_word())
+            ):
+                pieces.insert(0, tok.word[1:])  # 了|珠恩嘎达布其: jieba glued a particle on
                 break
             if not _is_name_piece(tok) or sum(map(len, pieces)) + len(tok.word) > MAX_AGENCY_NAME:
                 break
@@ -251,8 +311,12 @@ def find_agencies(text, tokens):
                 parent = previous
                 break
         proper = "".join(pieces)
-        if len(proper) < 2 and kind != K.UNIT:
+        while proper and proper[:2] in GENERIC_PREFIXES:
+            proper = proper[2:]  # 各旗县公安局, 全市派出所: kinds of agency, not one
+        if (len(proper) < 2 and kind != K.UNIT) or proper in GENERIC_PREFIXES:
             continue  # a bare 派出所 or 找派出所: a common noun, not a name
+        if kind == K.UNIT and parent is None and not places().split(proper)[0]:
+            proper = ""  # 该局刑侦大队, 组织刑侦大队: the unit of the bureau the story is about
         name, division, candidates = _name(proper, suffix)
         if kind == K.BUREAU and division is not None and division.level == "county":
             kind = K.COUNTY_BUREAU
@@ -285,7 +349,7 @@ def _attached_agency(agencies, position, text):
 
 
 def find_officers(text, tokens, agencies):
-    officers = []
+    officers, seen = [], {}
     for match in _TITLE_RE.finditer(text):
         start, end, title = match.start(), match.end(), match.group()
         if any(a.start <= start < a.end for a in agencies):
@@ -314,9 +378,12 @@ def find_officers(text, tokens, agencies):
                 continue  # a 所长 after a court or 司法所 is named: theirs, not a police one
         if attached is not None and not attached.is_police:
             continue
-        agency = attached or _nearest(agencies, unit_start, police=True)
+        nearest = _nearest(agencies, unit_start, police=True)
         position = end
         for name in names:
+            # Named again without an agency of its own: the same officer, where first placed.
+            agency = attached or seen.get(name) or nearest
+            seen.setdefault(name, agency)
             position = text.index(name.split("·")[0], position)
             officers.append(
                 OfficerMention(name=name, title=title, unit=unit, start=position, agency=agency)
@@ -324,11 +391,18 @@ def find_officers(text, tokens, agencies):
     return officers
 
 
+def _is_unit_piece(token):
+    """Could this token be part of a unit's name (执勤|一队, 刑侦|大队)?"""
+    if not all(map(_is_han, token.word)) or token.word in AGENCY_STOP_WORDS:
+        return False
+    return token.word[0] not in STOP_CHARS or token.word.endswith(("队", "科", "组", "室"))
+
+
 def _unit_before(text, tokens, position, agencies):
     """A unit such as 执勤一队 right before the title, and where it starts."""
     unit, unit_start, pieces = "", position, []
     for tok in _tokens_before(tokens, position)[:3]:
-        if not _is_name_piece(tok) and not tok.word.endswith(("队", "科", "组", "室")):
+        if not _is_unit_piece(tok):
             break
         if any(a.end == tok.end for a in agencies):
             break

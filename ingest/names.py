@@ -54,12 +54,20 @@ STOP_CHARS = set(
 NOT_NAMES = {
     "大队", "支队", "中队", "小队", "分队", "队伍", "们", "同志", "干警", "队员", "群众", "家属",
     "工作", "服务", "执法", "巡逻", "走访", "值班", "执勤", "队长", "所长", "教导员", "辅警",
+    # Nouns that read as a surname and a name but say how the police act (交警全力保障).
+    "全力", "全员", "全体", "全部", "全程", "合力", "现场", "依法", "连续", "齐心",
 }  # fmt: skip
 NAME_FLAGS = {"nr", "nrt", "nrfg", "ns", "nz", "n"}
 COMMON_WORD_FREQ = 300
+# A word this common right after a name's second character ends the name before it
+# (孟和|带队, 王刚|赶赴).
+BOUNDARY_WORD_FREQ = 100
 # A word of these parts of speech is not a name, however rare (扎根, 走访).
 NOT_NAME_FLAGS = {"v", "vn", "vd", "d", "p", "c", "u", "r", "m", "q", "a", "ad", "f", "t", "l", "i"}
 MAX_TRANSLITERATED = 7
+VERY_COMMON_NOUN = 5000
+# Titles that may follow 和 in a list of people (其其格和辅警苏和).
+FOLLOWING_TITLES = ("民警", "辅警", "交警", "社区民警", "特警", "刑警", "队员", "同事", "战友")
 HAN = re.compile("[\u4e00-\u9fff]")
 _DOTTED = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·・•][\u4e00-\u9fff]{1,6})+")
 ANONYMISED = re.compile("某")
@@ -87,25 +95,33 @@ def is_common_word(word, *, threshold=COMMON_WORD_FREQ):
 
 
 def _word_starts_at(text, position, *, reach=0):
-    """Is there a common word starting at ``position`` that ends at or beyond ``reach``?"""
+    """Is there a word of the language starting at ``position`` that ends at or beyond
+    ``reach``? A character followed by 着, 了 or 过 is a verb (带着, 笑了)."""
+    if text[position + 1 : position + 2] in {"着", "了", "过"}:
+        return True
     for length in (4, 3, 2):
         end = position + length
-        if end >= reach and end <= len(text) and is_common_word(text[position:end]):
+        if (
+            end >= reach
+            and end <= len(text)
+            and is_common_word(text[position:end], threshold=BOUNDARY_WORD_FREQ)
+        ):
             return True
     return False
 
 
 def _begins_other_word(text, position):
     """Does a common word that is not a noun or name start at ``position``?"""
-    _freq, tags = dictionary()
+    freq, tags = dictionary()
     for length in (4, 3, 2):
         word = text[position : position + length]
-        if (
-            len(word) == length
-            and is_common_word(word, threshold=50)
-            and tags.get(word) in NOT_NAME_FLAGS
-        ):
+        if len(word) < length or not is_common_word(word, threshold=50):
+            continue
+        tag = tags.get(word, "")
+        if tag in NOT_NAME_FLAGS:
             return True
+        if tag == "n" and freq[word] >= VERY_COMMON_NOUN:
+            return True  # 民警|利用农闲: a noun this common is not a name
     return False
 
 
@@ -148,9 +164,12 @@ def _transliterated_name(text, position):
     end = position
     while end < len(text) and end - position < MAX_TRANSLITERATED and text[end] in TRANSLITERATION:
         end += 1
-    # 和 inside the run followed by another name is the conjunction (巴特尔和其其格).
+    # 和 inside the run followed by another name (or a title) is the conjunction
+    # (巴特尔和其其格, 其其格和辅警苏和).
     for index in range(position + 2, end):
-        if text[index] == "和" and _reads_as_name(text, index + 1):
+        if text[index] == "和" and (
+            _reads_as_name(text, index + 1) or text.startswith(FOLLOWING_TITLES, index + 1)
+        ):
             end = index
             break
     for index in range(position + 2, end):
@@ -158,6 +177,15 @@ def _transliterated_name(text, position):
             end = index
             break
     return text[position:end] if end - position >= 2 else ""
+
+
+def _noun_at(text, position):
+    _freq, tags = dictionary()
+    for length in (3, 2):
+        word = text[position : position + length]
+        if is_common_word(word, threshold=BOUNDARY_WORD_FREQ) and tags.get(word, "")[:1] == "n":
+            return True
+    return False
 
 
 def _reads_as_name(text, position):
@@ -173,6 +201,8 @@ def _transliterated_name_simple(text, position):
 
 def read_name(text, position):
     """The person's name at ``position`` in ``text``, or "" when none starts there."""
+    if text[position : position + 1] in STOP_CHARS - {"其"}:
+        return ""  # 民警和辅警: a name does not begin with a function character
     if dotted := _DOTTED.match(text, position):
         parts = re.split("[·・•]", dotted.group())
         last_start = dotted.end() - len(parts[-1])
@@ -181,7 +211,12 @@ def read_name(text, position):
             return "·".join([*parts[:-1], last])
     han = _han_name(text, position)
     transliterated = _transliterated_name(text, position)
-    if transliterated.endswith("和") and _reads_as_name(text, position + len(transliterated)):
+    after = position + len(transliterated)
+    if transliterated.endswith("和") and (
+        _reads_as_name(text, after)
+        or text.startswith(FOLLOWING_TITLES, after)
+        or _noun_at(text, after)  # 宝音德力格尔和队友: 和 joins two nouns
+    ):
         transliterated = transliterated[:-1]
     if transliterated and is_common_word(transliterated, threshold=50) and not han:
         transliterated = ""  # 民警扎根草原: a word of the language, not a name

@@ -114,13 +114,16 @@ class _Directory:
         region = places().league_of(division).name if division is not None else ""
         return self._create(name, kind, parent=parent, region=region)
 
-    def resolve_agency(self, mention, previous, resolved):
+    def resolve_agency(self, mention, previous, resolved, named=frozenset()):
         """The agency for a mention; created (unverified) when unknown. ``previous``: the
-        agencies this story named before it."""
+        agencies this story named before it; ``named``: the names of all it names."""
         parent = resolved.get(id(mention.parent)) if mention.parent is not None else None
         family = _family(mention)
         name = mention.name
         if mention.kind == K.UNIT and parent is None:
+            for agency in reversed(previous):
+                if agency.kind == K.UNIT and agency.name.endswith(mention.name):
+                    return agency  # the 刑警支队 this story named before
             parent = self._nearest(previous, FAMILY_KINDS["police"])
             if parent is not None:
                 name = parent.name + name  # 交警大队 of the bureau the story is about
@@ -129,7 +132,9 @@ class _Directory:
         ) or (self.agency(mention.printed) if mention.kind != K.UNIT else None):
             return found
         if parent is None:
-            parent = self._parent(mention, family, previous)
+            parent = self._parent(mention, family, previous, named)
+            if parent is not None and parent.name == name:
+                return parent  # the division's own body, made while finding its parent
         region = ""
         if mention.division is not None:
             region = places().league_of(mention.division).name
@@ -138,7 +143,7 @@ class _Directory:
         aliases = [mention.printed] if mention.printed not in {name, mention.name} else []
         return self._create(name, mention.kind, parent=parent, region=region, aliases=aliases)
 
-    def _parent(self, mention, family, previous):
+    def _parent(self, mention, family, previous, named):
         division = mention.division
         if mention.name.endswith(tuple(DIVISION_BODIES)) and mention.kind != K.UNIT:
             # A division's own bureau, court, procuratorate or 司法局: the one above it.
@@ -151,7 +156,7 @@ class _Directory:
             return station  # a 警务室 belongs to the 派出所 named before it
         if mention.candidates:
             # 巴音派出所: the 巴音 of a banner the story names.
-            named = {a.region for a in previous} | {a.name for a in previous}
+            named = {a.region for a in previous} | {a.name for a in previous} | set(named)
             for candidate in mention.candidates:
                 county = _county(candidate)
                 if _body(county, family)[0] in named:
@@ -245,8 +250,9 @@ def _names_in(story, directory, *, fill_in):
     """The agencies and officers ``story`` names, found or created (unverified)."""
     mentions = find_mentions(story.text)
     resolved, agencies = {}, []
+    named = frozenset(m.name for m in mentions.agencies)
     for mention in mentions.agencies:
-        agency = directory.resolve_agency(mention, agencies, resolved)
+        agency = directory.resolve_agency(mention, agencies, resolved, named)
         resolved[id(mention)] = agency
         if agency not in agencies:
             agencies.append(agency)
