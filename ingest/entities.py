@@ -100,15 +100,20 @@ _CIVIL_BEFORE = re.compile(
     "(?:司法所|司法局|法院|检察院|法庭|政府|嘎查|村|社区|村委会|居委会|党支部|支部|医院|学校|"
     "公司|办公室|委员会|中心|协会|苏木|镇|乡)的?$"
 )
+_COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十两几数多每])名$")
 # Units inside an agency, kept on the officer: 执勤一队, 治安科, 一中队.
 _UNIT_RE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:队|科|组|室)$")
 NAME_FLAGS = {"nr", "nrt", "nrfg", "ns", "nt", "nz"}
 MAX_AGENCY_NAME = 16
-AGENCY_STOP_WORDS = {"更", "多", "很", "最", "较", "更多", "很多", "最多", "许多", "其他", "各个"}
+AGENCY_STOP_WORDS = {
+    "更", "多", "很", "最", "较", "更多", "很多", "最多", "许多", "其他", "各个",
+    "自", "至", "进", "往", "赴", "离", "去", "塞", "调", "派", "送", "入", "回", "旁", "里",
+}  # fmt: skip
 # Common nouns inside agency names (呼和诺尔景区警务室, 碧流台镇中心警务室).
 AGENCY_INFIXES = {
-    "景区", "社区", "中心", "口岸", "车站", "火车站", "机场", "矿区", "园区", "嘎查", "牧场",
-    "林场", "农场", "工业园", "开发区", "边境", "公路", "铁路", "高速",
+    "景区", "社区", "中心", "口岸", "车站", "水库", "校园", "学校", "医院",
+    "市场", "广场", "火车站", "机场", "矿区", "园区", "嘎查", "牧场", "林场",
+    "农场", "工业园", "开发区", "边境", "公路", "铁路", "高速",
 }  # fmt: skip
 MAX_CHAINED_NAME = 8
 # What stands between two agencies that are not one inside the other (警务室距离派出所…).
@@ -257,6 +262,9 @@ def _name(proper, suffix):
         if suffix == "中级人民法院" or (suffix == "人民法院" and last.level == "league"):
             return f"{places().league_of(last).name}中级人民法院", last, ()
         return last.name + suffix, last, ()
+    if not own and suffix in {"分局", "公安分局"} and last.name.endswith("区"):
+        # 海拉尔分局, 海拉尔区公安分局: the district's branch of the city bureau, one name.
+        return f"{last.name}分局", last, ()
     if not own:
         # 二连 + 出入境边防检查站: the division is the name.
         return last_printed + suffix, last, ()
@@ -270,6 +278,19 @@ def _name(proper, suffix):
     if len(candidates) > 1:
         return own + suffix, above, candidates
     return own + suffix, last, candidates
+
+
+def _from_first_division(proper):
+    """``proper`` from the first region, league or county name in it: 认真落实内蒙古自治区,
+    自赤峰市 and 调派科右前旗 are read from the division on."""
+    for index in range(len(proper) - 1):
+        rest = proper[index:]
+        if rest.startswith(REGION_NAMES[:2]):
+            return rest
+        pieces, _ = places().split(rest)
+        if pieces and pieces[0][0].level != "town" and len(pieces[0][1]) >= 3:
+            return rest
+    return proper
 
 
 def find_agencies(text, tokens):
@@ -311,6 +332,7 @@ def find_agencies(text, tokens):
                 parent = previous
                 break
         proper = "".join(pieces)
+        proper = _from_first_division(proper)
         while proper and proper[:2] in GENERIC_PREFIXES:
             proper = proper[2:]  # 各旗县公安局, 全市派出所: kinds of agency, not one
         if (len(proper) < 2 and kind != K.UNIT) or proper in GENERIC_PREFIXES:
@@ -348,6 +370,31 @@ def _attached_agency(agencies, position, text):
     return None
 
 
+# A kind of agency named without its name (检查站政委…, 该所民警…): the last one of the kind.
+_REFERENCES = {
+    "检查站": {K.BORDER_STATION, K.CHECKPOINT},
+    "站里": {K.BORDER_STATION, K.CHECKPOINT},
+    "派出所": {K.STATION},
+    "所里": {K.STATION},
+    "该所": {K.STATION},
+    "警务室": {K.POST},
+    "分局": {K.BRANCH},
+    "该局": {K.BUREAU, K.COUNTY_BUREAU, K.BRANCH},
+    "大队": {K.UNIT},
+    "支队": {K.UNIT},
+}
+
+
+def _referred_agency(agencies, position, text):
+    before = text[max(0, position - 4) : position].removesuffix("的")
+    for word, kinds in _REFERENCES.items():
+        if before.endswith(word):
+            for agency in reversed(agencies):
+                if agency.end <= position and agency.kind in kinds:
+                    return agency
+    return None
+
+
 def find_officers(text, tokens, agencies):
     officers, seen = [], {}
     for match in _TITLE_RE.finditer(text):
@@ -357,10 +404,12 @@ def find_officers(text, tokens, agencies):
         if TITLES[title] == "other":
             continue
         names = read_names(text, end)
-        if not names:
-            continue
+        if not names or _COUNTED.search(text[max(0, start - 4) : start]):
+            continue  # 1名民警和1名辅警包联: a number of officers, not one by name
         unit, unit_start = _unit_before(text, tokens, start, agencies)
-        attached = _attached_agency(agencies, unit_start, text)
+        attached = _attached_agency(agencies, unit_start, text) or _referred_agency(
+            agencies, unit_start, text
+        )
         if TITLES[title] == "shared":
             if attached is not None and not attached.is_police:
                 continue  # 司法所所长, 法院的副院长

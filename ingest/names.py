@@ -43,7 +43,7 @@ TRANSLITERATION = set(
     "卡凯康柯可克库拉来赖兰朗劳勒雷楞力丽莲亮林琳玲龙隆鲁禄伦罗玛满曼芒毛梅美门蒙孟米敏明莫"
     "木穆那纳娜乃嫩尼妮宁诺其奇琪齐钦青庆琼仁日荣如若萨赛塞桑色森沙山善尚申生胜师诗史寿舒双"
     "顺斯松苏素索塔台太泰坦唐陶特腾提天铁通图吐托瓦旺威温乌吾西希锡喜仙香祥协辛新兴秀旭雅亚"
-    "岩彦燕扬耀业伊依仪义音银英颖永勇优尤友玉元月云允扎札占章召照哲珍真志忠珠卓宗儿敦琴娃策僧赉娅高"
+    "岩彦燕扬耀业伊依仪义音银英颖永勇优尤友玉元月云允扎札占章召照哲珍真志忠珠卓宗儿敦琴娃策僧赉娅高信"
 )
 # Characters that never continue a name: particles, prepositions, pronouns, common verbs.
 STOP_CHARS = set(
@@ -97,7 +97,7 @@ def is_common_word(word, *, threshold=COMMON_WORD_FREQ):
 def _word_starts_at(text, position, *, reach=0):
     """Is there a word of the language starting at ``position`` that ends at or beyond
     ``reach``? A character followed by 着, 了 or 过 is a verb (带着, 笑了)."""
-    if text[position + 1 : position + 2] in {"着", "了", "过"}:
+    if text[position + 1 : position + 2] in {"着", "了", "过", "住"}:
         return True
     for length in (4, 3, 2):
         end = position + length
@@ -151,6 +151,12 @@ def _han_name(text, position):
             return ""
         if _begins_other_word(text, position):
             return ""  # 民警|全力以赴: the "surname" begins a word of the sentence
+        freq, tags = dictionary()
+        if (
+            tags.get(text[position : start + 1]) == "ns"
+            and freq.get(text[position : start + 1], 0) >= 1000
+        ):
+            return text[position : start + 1]  # 高原|设卡: a name that is a place word
         second = text[start + 1 : start + 2]
         if not _is_han(second) or second in STOP_CHARS or _word_starts_at(text, start + 1):
             return text[position : start + 1]
@@ -215,7 +221,7 @@ def read_name(text, position):
     if transliterated.endswith("和") and (
         _reads_as_name(text, after)
         or text.startswith(FOLLOWING_TITLES, after)
-        or _noun_at(text, after)  # 宝音德力格尔和队友: 和 joins two nouns
+        or (text[after : after + 1] not in STOP_CHARS and _noun_at(text, after))
     ):
         transliterated = transliterated[:-1]
     if transliterated and is_common_word(transliterated, threshold=50) and not han:
@@ -238,7 +244,9 @@ def read_names(text, position):
         names.append(name)
         position += len(name)
         for separator in _LIST_SEPARATORS:
-            if text.startswith(separator, position):
+            if text.startswith(separator, position) and not is_common_word(
+                text[position : position + 2], threshold=BOUNDARY_WORD_FREQ
+            ):
                 following = read_name(text, position + len(separator))
                 if following and (
                     separator != "，"
