@@ -243,4 +243,7 @@ def snippet(article, q):
 
 
 def _plain(markdown_text):
-    return re.sub(r"^#+\s*", "", markdown_text or "", flags=re.MULTILINE).replace("\n", " ")
+    text = re.sub(r"^#+\s*", "", markdown_text or "", flags=re.MULTILINE)
+    # Paragraphs of Chinese run on without a space between them; Latin ones keep one.
+    text = re.sub(r"(?<=[\u4e00-\u9fff，。！？；：”’）])\n+(?=[\u4e00-\u9fff“‘（])", "", text)
+    return re.sub(r"\s*\n+\s*", " ", text)

@@ -138,3 +138,18 @@ def test_feeds_follow_the_clock_without_a_page_cache(client, seed, settings):
         with time_machine.travel(soon + timezone.timedelta(seconds=1)):
             titles = [e.title for e in feedparser.parse(client.get(url).content).entries]
         assert "定时发布的稿件" in titles, url
+
+
+def test_json_ld_authors_are_the_people_of_a_byline_not_their_roles(client, seed):
+    article = seed[3]
+    article.byline = "本报记者 张红梅 通讯员 李建国"
+    article.save()
+    html = client.get(article.get_absolute_url()).text
+    assert '<span class="byline">本报记者 张红梅 通讯员 李建国</span>' in html  # as printed
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    )
+    assert data["author"] == [
+        {"@type": "Person", "name": "张红梅"},
+        {"@type": "Person", "name": "李建国"},
+    ]
