@@ -12,17 +12,18 @@ web worker), and again for the query, with the same segmenter.
   that contain the query verbatim match.
 - SQLite (development): every query word must appear in the title, lead, body or a caption.
 
-Queries and text are folded to simplified characters (詐騙 finds 诈骗). A quoted part of
-the query ("两所共建" or “两所共建”) is a phrase: it must appear as written. Snippets are cut
-from the story's own text around the first whole term of the query, with <mark> around whole
-terms only (a name's single characters are never marked), escaped; the query is cut to
-MAX_QUERY characters so long or hostile input costs nothing.
+Queries are folded to simplified characters (詐騙 finds 诈骗), and so is the PostgreSQL
+index; the verbatim checks compare with the copy as stored (simplified in this paper).
+A quoted part of the query ("两所共建" or “两所共建”) is a phrase: it must appear as written.
+Snippets are cut from the story's own text around the first whole term of the query,
+with <mark> around whole terms only (a name's single characters are never marked),
+escaped; the query is cut to MAX_QUERY characters so long or hostile input costs nothing.
 """
 
 import re
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -189,6 +190,7 @@ def matching_names(q):
     """(officers, agencies) readers may see whose name contains a term of the query: shown
     above the stories, so that 白彦花 or 那顺吉日嘎拉 finds the page of the station or officer
     itself."""
+    from .models import Article
     from .selectors import public_agencies, public_officers
 
     parts = [t for t in terms(q) if len(t) >= 2]
@@ -199,8 +201,19 @@ def matching_names(q):
     for term in parts:
         officers |= Q(name__contains=term)
         agencies |= Q(name__contains=term) | Q(short_name__contains=term)
+    # An officer's agency is shown only when it is public itself (verified, or named by a
+    # live story): an officer made public by one story may have been placed by a draft.
+    public_agency = Q(agency__verified=True) | Exists(
+        Article.objects.live().filter(agencies=OuterRef("agency_id"))
+    )
+    found = (
+        public_officers()
+        .filter(officers)
+        .select_related("agency")
+        .annotate(agency_public=ExpressionWrapper(public_agency, output_field=BooleanField()))
+    )
     return (
-        list(public_officers().filter(officers).select_related("agency")[:NAMES]),
+        list(found[:NAMES]),
         list(public_agencies().filter(agencies).order_by("path")[:NAMES]),
     )
 

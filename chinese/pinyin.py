@@ -29,7 +29,7 @@ SURNAME_READINGS = {
     "查": "zha", "盖": "ge", "乐": "yue", "缪": "miao", "覃": "qin", "翟": "zhai",
     "尉迟": "yu-chi", "万俟": "mo-qi", "长孙": "zhang-sun", "单于": "chan-yu",
 }  # fmt: skip
-_DECIMAL = re.compile(r"(\d)\.(\d)")
+_DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
 
 
 @cache
@@ -58,7 +58,7 @@ def _syllables(text, *, person):
                 syllables.append(SURNAME_READINGS[surname])
                 text = text[len(surname) :]
                 break
-    for word in cut(_DECIMAL.sub(r"\1dian\2", text)):
+    for word in cut(_DECIMAL.sub("dian", text)):
         syllables += read(word)
     return syllables
 

@@ -122,4 +122,6 @@ def truncate(text, length):
     text = text or ""
     if len(text) <= length:
         return text
-    return text[: max(length - 2, 1)].rstrip("，、；：,;: ") + "……"
+    if length <= 2:
+        return text[:length]
+    return text[: length - 2].rstrip("，、；：,;: ") + "……"

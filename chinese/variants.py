@@ -1,5 +1,6 @@
 """Traditional characters folded to simplified (OpenCC's t2s data), so that a query typed in
-traditional characters (詐騙, 警務) finds the simplified copy, and the other way round."""
+traditional characters (詐騙, 警務) finds the copy, which this paper prints in simplified
+characters (the search index is folded too, on PostgreSQL)."""
 
 from functools import cache
 

@@ -116,6 +116,7 @@ AGENCY_INFIXES = {
     "农场", "工业园", "开发区", "边境", "公路", "铁路", "高速",
 }  # fmt: skip
 MAX_CHAINED_NAME = 8
+MAX_AGENCY_LENGTH = 60
 # What stands between two agencies that are not one inside the other (警务室距离派出所…).
 BETWEEN_AGENCIES = (
     "距离", "离", "附近", "前往", "来到", "赶到", "赶往", "送往", "联系", "配合", "协助", "通知",
@@ -130,7 +131,7 @@ class Token:
     word: str
     flag: str
 
-    def _replace_word(self):
+    def without_first(self):
         """The token without its first character."""
         return Token(self.start + 1, self.end, self.word[1:], "nz")
 
@@ -147,10 +148,6 @@ class AgencyMention:
     division: Division | None = None  # where it is: its own division, or the one it is in
     candidates: tuple = ()  # every division a station's place name may be (巴音…)
     parent: "AgencyMention | None" = None  # the agency named right before this one
-
-    @property
-    def suffix(self):
-        return _AGENCY_RE.search(self.name).group()
 
     @property
     def is_police(self):
@@ -321,7 +318,7 @@ def find_agencies(text, tokens):
             if (
                 len(tok.word) > 1
                 and tok.word[0] in STOP_CHARS
-                and _is_name_piece(tok._replace_word())
+                and _is_name_piece(tok.without_first())
             ):
                 pieces.insert(0, tok.word[1:])  # 了|珠恩嘎达布其: jieba glued a particle on
                 break
@@ -340,6 +337,8 @@ def find_agencies(text, tokens):
         if kind == K.UNIT and parent is None and not places().split(proper)[0]:
             proper = ""  # 该局刑侦大队, 组织刑侦大队: the unit of the bureau the story is about
         name, division, candidates = _name(proper, suffix)
+        if kind == K.UNIT and parent is not None and len(parent.name + name) > MAX_AGENCY_LENGTH:
+            parent = None  # a chain of units longer than any real name: keep the unit alone
         if kind == K.BUREAU and division is not None and division.level == "county":
             kind = K.COUNTY_BUREAU
         if kind == K.UNIT and parent is not None:

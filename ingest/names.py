@@ -57,7 +57,6 @@ NOT_NAMES = {
     # Nouns that read as a surname and a name but say how the police act (交警全力保障).
     "全力", "全员", "全体", "全部", "全程", "合力", "现场", "依法", "连续", "齐心",
 }  # fmt: skip
-NAME_FLAGS = {"nr", "nrt", "nrfg", "ns", "nz", "n"}
 COMMON_WORD_FREQ = 300
 # A word this common right after a name's second character ends the name before it
 # (孟和|带队, 王刚|赶赴).
@@ -69,7 +68,8 @@ VERY_COMMON_NOUN = 5000
 # Titles that may follow 和 in a list of people (其其格和辅警苏和).
 FOLLOWING_TITLES = ("民警", "辅警", "交警", "社区民警", "特警", "刑警", "队员", "同事", "战友")
 HAN = re.compile("[\u4e00-\u9fff]")
-_DOTTED = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·・•][\u4e00-\u9fff]{1,6})+")
+# A name of two or three parts: 阿拉坦·巴根, 乌力吉·巴雅尔·图.
+_DOTTED = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·・•][\u4e00-\u9fff]{1,6}){1,2}")
 ANONYMISED = re.compile("某")
 
 

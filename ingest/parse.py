@@ -212,12 +212,10 @@ def _finish(article):
         and (byline := BYLINE_RE.search(last_paragraph[1]))
         and _is_byline_text(byline.group(1))
     ):
-        found = people(byline.group(1))
-        article.byline = (
-            "、".join(filter(None, [article.byline, format_byline(found)]))
-            if article.byline
-            else format_byline(found)
-        )
+        # With a dateline byline too, one list of people, each once.
+        found = people(article.byline)
+        found += [p for p in people(byline.group(1)) if p.name not in {f.name for f in found}]
+        article.byline = format_byline(found)
         last_paragraph[1] = last_paragraph[1][: byline.start()].rstrip()
 
     for block in mended:

@@ -5,6 +5,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,12 +37,8 @@ class ImportReport:
     new_officers: list[Officer] = field(default_factory=list)
 
 
-FAMILY_KINDS = {
-    "police": {K.DEPARTMENT, K.BUREAU, K.COUNTY_BUREAU, K.BRANCH},
-    "court": {K.COURT},
-    "procuratorate": {K.PROCURATORATE},
-    "justice": {K.JUSTICE},
-}
+# The police bodies a unit (交警大队) belongs to.
+BUREAU_KINDS = {K.DEPARTMENT, K.BUREAU, K.COUNTY_BUREAU, K.BRANCH}
 
 
 def _family(mention):
@@ -124,12 +121,21 @@ class _Directory:
             for agency in reversed(previous):
                 if agency.kind == K.UNIT and agency.name.endswith(mention.name):
                     return agency  # the 刑警支队 this story named before
-            parent = self._nearest(previous, FAMILY_KINDS["police"])
+            parent = self._nearest(previous, BUREAU_KINDS)
             if parent is not None:
                 name = parent.name + name  # 交警大队 of the bureau the story is about
-        if found := (
-            self.agency(name, parent) if mention.kind == K.UNIT else self.agency(name)
-        ) or (self.agency(mention.printed) if mention.kind != K.UNIT else None):
+        if parent is not None:
+            # 东乌珠穆沁旗公安局巴音派出所: the 巴音派出所 under that bureau, not another one.
+            found = (
+                self.agency(name, parent)
+                or self.agency(mention.printed, parent)
+                or next((a for a in self.agencies.get(name, []) if a.parent_id is None), None)
+            )
+        elif mention.kind == K.UNIT:
+            found = None
+        else:
+            found = self.agency(name) or self.agency(mention.printed)
+        if found:
             return found
         if parent is None:
             parent = self._parent(mention, family, previous, named)
@@ -189,7 +195,7 @@ class _Directory:
             region=region or (parent.region if parent else ""),
             verified=False,
         )
-        agency.full_clean(exclude=["slug", "path"])
+        _clean(agency, f"机构“{name}”", exclude=["slug", "path"])
         agency.save()
         for known in agency.names:
             self.agencies.setdefault(known, []).append(agency)
@@ -202,7 +208,8 @@ class _Directory:
         its 警务室) is the same person, and the more specific agency is kept. ``fill_in``:
         the copy is being published, so a known officer's missing unit, title or agency may
         be taken from it (copy that is not published must not change what the officer's
-        public page says); officers this import created are always filled in."""
+        public page says); an officer this import made from unpublished copy may be filled
+        in from more of it."""
         for officer in self.officers.get(mention.name, []):
             if not _same_subtree(officer.agency, agency):
                 continue
@@ -226,12 +233,21 @@ class _Directory:
         officer = Officer(
             name=mention.name, title=mention.title, unit=mention.unit, agency=agency, verified=False
         )
-        officer.full_clean(exclude=["slug"])
+        _clean(officer, f"民警“{mention.name}”", exclude=["slug"])
         officer.save()
         self.officers.setdefault(officer.name, []).append(officer)
-        self.new_officers.add(officer.pk)
+        if not fill_in:
+            self.new_officers.add(officer.pk)  # made from unpublished copy: still private
         self.report.new_officers.append(officer)
         return officer
+
+
+def _clean(record, label, *, exclude):
+    """full_clean, a failure reported as the page's (the import then writes nothing)."""
+    try:
+        record.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise PageImportError(f"无法建立{label}：{'；'.join(exc.messages)}") from exc
 
 
 def _same_subtree(a, b):

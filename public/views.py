@@ -190,7 +190,7 @@ class SearchView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
         context["items"] = search_items(self.request, self.query, list(context["object_list"]))
-        if self.query and not self.request.GET.get("page"):
+        if self.query and context["page_obj"].number == 1:
             # Officers and agencies by name, above the stories (on the first page only).
             officers, agencies = cached(
                 self.request,

@@ -157,3 +157,16 @@ def test_names_from_unpublished_copy_are_not_found(client, seed):
     draft.officers.add(OfficerFactory(name="巴图孟和"))
     response = client.get("/search/", {"q": "巴图孟和"})
     assert "search-names" not in response.text
+
+
+def test_an_officers_agency_is_shown_only_once_it_is_public(client, seed):
+    from ..factories import AgencyFactory, OfficerFactory
+
+    hidden = AgencyFactory(name="草稿里的派出所", verified=False)
+    draft = ArticleFactory(title="草稿", body="草稿里的派出所民警巴图孟和", state=State.DRAFT)
+    draft.agencies.add(hidden)
+    officer = OfficerFactory(name="巴图孟和", agency=hidden)
+    seed[1].officers.add(officer)  # a live story names the officer, not the station
+    names = client.get("/search/", {"q": "巴图孟和"}).text.split('class="search-names"')[1]
+    names = names.split("</section>")[0]
+    assert "巴图孟和" in names and "草稿里的派出所" not in names

@@ -134,3 +134,43 @@ def test_bylines_before_and_after_the_story():
     assert first.paragraphs == ["近日，民警巡逻。"]
     assert second.byline == "本报记者 王强 实习生 其其格"
     assert second.paragraphs == ["民警巡逻。"]
+
+
+def test_a_station_of_the_same_name_under_another_bureau_is_another_station(db):
+    from agencies.models import Agency
+    from articles.models import Section
+    from ingest.store import import_page
+
+    Section.objects.create(name="要闻", slug="yao-wen")
+    import_page(
+        "# 一\n\n阿拉善左旗公安局巴音派出所民警张三巡逻。\n\n"
+        "# 二\n\n东乌珠穆沁旗公安局巴音派出所民警李四巡逻。\n",
+        source="p.txt",
+        section="yao-wen",
+    )
+    parents = sorted(a.parent.name for a in Agency.objects.filter(name="巴音派出所"))
+    assert parents == ["东乌珠穆沁旗公安局", "阿拉善左旗公安局"]
+
+
+def test_names_keep_to_what_a_record_can_hold(db):
+    from agencies.models import Officer
+    from articles.models import Section
+    from ingest.store import import_page
+
+    Section.objects.create(name="要闻", slug="yao-wen")
+    import_page("# 一\n\n民警" + "阿拉坦·" * 20 + "巴根巡逻。\n", source="p.txt", section="yao-wen")
+    assert [o.name for o in Officer.objects.all()] == ["阿拉坦·阿拉坦·阿拉坦"]
+
+
+def test_a_record_that_cannot_be_made_is_a_clear_error_of_the_page(db):
+    from agencies.models import Agency
+    from ingest.parse import PageImportError
+    from ingest.store import _clean
+
+    with pytest.raises(PageImportError, match="无法建立机构"):
+        _clean(Agency(name="站" * 200, kind="station"), "机构“站…”", exclude=["slug", "path"])
+
+
+def test_a_dateline_and_a_trailing_byline_name_each_person_once():
+    [story] = parse_page("# 一\n\n本报讯（记者 张红梅）民警巡逻。（张红梅）\n")
+    assert story.byline == "记者 张红梅"
