@@ -206,15 +206,50 @@ def matching_names(q):
     public_agency = Q(agency__verified=True) | Exists(
         Article.objects.live().filter(agencies=OuterRef("agency_id"))
     )
-    found = (
+    readable = (
         public_officers()
-        .filter(officers)
         .select_related("agency")
         .annotate(agency_public=ExpressionWrapper(public_agency, output_field=BooleanField()))
     )
+    found = readable.filter(officers)
+    officers = list(found[:NAMES])
+    agencies = list(public_agencies().filter(agencies).order_by("path")[:NAMES])
+    if not officers and not agencies and is_postgresql():
+        officers, agencies = _similar_names(readable, parts)
+    return officers, agencies
+
+
+SIMILAR = 0.3  # 那顺吉日格拉 for 那顺吉日嘎拉 scores 0.4; unrelated names under 0.1
+
+
+def _similar_names(officers, parts):
+    """Officers and agencies whose name is like a term of the query (one character typed
+    wrong in a longer name), by trigram similarity (PostgreSQL's pg_trgm)."""
+    from django.contrib.postgres.search import TrigramSimilarity
+    from django.db.models.functions import Greatest
+
+    from .selectors import public_agencies
+
+    terms = [t for t in parts if len(t) >= 3]
+    if not terms:
+        return [], []
+
+    def likeness(field):
+        scores = [TrigramSimilarity(field, t) for t in terms]
+        return scores[0] if len(scores) == 1 else Greatest(*scores)
+
     return (
-        list(found[:NAMES]),
-        list(public_agencies().filter(agencies).order_by("path")[:NAMES]),
+        list(
+            officers.annotate(likeness=likeness("name"))
+            .filter(likeness__gte=SIMILAR)
+            .order_by("-likeness")[:NAMES]
+        ),
+        list(
+            public_agencies()
+            .annotate(likeness=likeness("name"))
+            .filter(likeness__gte=SIMILAR)
+            .order_by("-likeness")[:NAMES]
+        ),
     )
 
 

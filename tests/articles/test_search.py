@@ -170,3 +170,15 @@ def test_an_officers_agency_is_shown_only_once_it_is_public(client, seed):
     names = client.get("/search/", {"q": "巴图孟和"}).text.split('class="search-names"')[1]
     names = names.split("</section>")[0]
     assert "巴图孟和" in names and "草稿里的派出所" not in names
+
+
+def test_a_name_typed_with_a_wrong_character_is_still_found_on_postgresql(client, seed):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram similarity is PostgreSQL's")
+    response = client.get("/search/", {"q": "那顺吉日格拉"})  # 嘎 typed as 格
+    names = response.text.split('class="search-names"')[1].split("</section>")[0]
+    assert "那顺吉日嘎拉" in names
+    response = client.get("/search/", {"q": "完全无关的名字"})
+    assert "search-names" not in response.text
