@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from agencies.models import AgencyKind
-from ingest.names import STOP_CHARS, dictionary, is_common_word, read_names
+from ingest.names import STOP_CHARS, dictionary, is_common_word, is_han, read_names
 from ingest.places import REGION, REGION_NAMES, Division, places
 
 K = AgencyKind
@@ -216,10 +216,6 @@ def _is_verb(word):
     return tags.get(word, "")[:1] in {"v", "d"} and freq.get(word, 0) >= 20
 
 
-def _is_han(char):
-    return "\u4e00" <= char <= "\u9fff"
-
-
 def _tokens_before(tokens, position):
     """Tokens ending at or before ``position``, nearest first; a token that straddles the
     position is cut there (jieba sometimes glues a name to its suffix)."""
@@ -303,7 +299,7 @@ def find_agencies(text, tokens):
         if (
             previous
             and 2 <= len(gap) <= MAX_CHAINED_NAME
-            and all(_is_han(ch) and ch not in STOP_CHARS for ch in gap)
+            and all(is_han(ch) and ch not in STOP_CHARS for ch in gap)
             and not _TITLE_RE.search(gap)
             and not gap.startswith(BETWEEN_AGENCIES)
             and not _is_verb(gap)
@@ -441,7 +437,7 @@ def find_officers(text, tokens, agencies):
 
 def _is_unit_piece(token):
     """Could this token be part of a unit's name (执勤|一队, 刑侦|大队)?"""
-    if not all(map(_is_han, token.word)) or token.word in AGENCY_STOP_WORDS:
+    if not all(map(is_han, token.word)) or token.word in AGENCY_STOP_WORDS:
         return False
     return token.word[0] not in STOP_CHARS or token.word.endswith(("队", "科", "组", "室"))
 

@@ -125,7 +125,7 @@ def _begins_other_word(text, position):
     return False
 
 
-def _is_han(char):
+def is_han(char):
     return bool(char) and bool(HAN.match(char))
 
 
@@ -147,7 +147,7 @@ def _han_name(text, position):
             continue
         start = position + surname_length
         first = text[start : start + 1]
-        if not _is_han(first) or first in STOP_CHARS - {"和", "其", "文", "正", "会"}:
+        if not is_han(first) or first in STOP_CHARS - {"和", "其", "文", "正", "会"}:
             return ""
         if _begins_other_word(text, position):
             return ""  # 民警|全力以赴: the "surname" begins a word of the sentence
@@ -158,18 +158,24 @@ def _han_name(text, position):
         ):
             return text[position : start + 1]  # 高原|设卡: a name that is a place word
         second = text[start + 1 : start + 2]
-        if not _is_han(second) or second in STOP_CHARS or _word_starts_at(text, start + 1):
+        if not is_han(second) or second in STOP_CHARS or _word_starts_at(text, start + 1):
             return text[position : start + 1]
         return text[position : start + 2]
     return ""
 
 
-def _transliterated_name(text, position):
-    """A run of transliteration characters at ``position``, trimmed where a common word
-    straddles its end, or ""."""
+def _run_end(text, position):
+    """Where the run of transliteration characters starting at ``position`` ends."""
     end = position
     while end < len(text) and end - position < MAX_TRANSLITERATED and text[end] in TRANSLITERATION:
         end += 1
+    return end
+
+
+def _transliterated_name(text, position):
+    """A run of transliteration characters at ``position``, trimmed where a common word
+    straddles its end, or ""."""
+    end = _run_end(text, position)
     # 和 inside the run followed by another name (or a title) is the conjunction
     # (巴特尔和其其格, 其其格和辅警苏和).
     for index in range(position + 2, end):
@@ -195,13 +201,11 @@ def _noun_at(text, position):
 
 
 def _reads_as_name(text, position):
-    return bool(_han_name(text, position) or _transliterated_name_simple(text, position))
-
-
-def _transliterated_name_simple(text, position):
-    end = position
-    while end < len(text) and end - position < MAX_TRANSLITERATED and text[end] in TRANSLITERATION:
-        end += 1
+    """Does a name start at ``position``? (The untrimmed run: this only decides whether 和
+    before it is a conjunction.)"""
+    if _han_name(text, position):
+        return True
+    end = _run_end(text, position)
     return end - position >= 2 and not is_common_word(text[position:end])
 
 
