@@ -100,9 +100,14 @@ def field_rows(old, new, fields=CONTENT_FIELDS):
 
 def _photos(article):
     return [
-        (p.image.name, p.caption, p.credit, p.alt_text)
+        (p.image_id, p.caption, p.credit, p.alt_text)
         for p in article.photos.order_by("position", "pk")
     ]
+
+
+def _photo_line(image_id, caption, credit, _alt):
+    picture = f"（图库 #{image_id}）" if image_id else "（无图片文件）"
+    return f"{caption or '（无说明）'}{f' {credit} 摄' if credit else ''}{picture}"
 
 
 def article_rows(old, new):
@@ -117,8 +122,8 @@ def article_rows(old, new):
                                         _line("+", "、".join(after) or "（无）")]))  # fmt: skip
     before, after = _photos(old), _photos(new)
     if before != after:
-        lines = [_line("-", caption or name or "（无说明）") for name, caption, _c, _a in before]
-        lines += [_line("+", caption or name or "（无说明）") for name, caption, _c, _a in after]
+        lines = [_line("-", _photo_line(*photo)) for photo in before]
+        lines += [_line("+", _photo_line(*photo)) for photo in after]
         rows.append(("图片", lines))
     return rows
 

@@ -1,6 +1,9 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -129,6 +132,18 @@ class ArticleQuerySet(models.QuerySet):
             .select_related("section")
             .defer("body", "body_html")
             .order_by("-publish_at", "-pk")
+        )
+
+    def with_pictures(self):
+        """With ``pictures``: the photos that have a picture, with its renditions (a list
+        shows the first as a thumbnail). Three queries, whatever the number of stories."""
+        pictures = (
+            Photo.objects.filter(image__isnull=False)
+            .select_related("image")
+            .prefetch_related("image__renditions")
+        )
+        return self.prefetch_related(
+            models.Prefetch("photos", queryset=pictures, to_attr="pictures")
         )
 
 
@@ -373,24 +388,108 @@ class Article(models.Model):
 TEXT_FIELDS = ["kicker", "title", "subtitle", "summary", "body", "byline"]
 
 
-def photo_upload_to(instance, filename):
+def photo_upload_to(instance, filename):  # named by migration 0001; no longer used
     return f"photos/{timezone.now():%Y/%m}/{filename}"
 
 
+def image_upload_to(instance, filename):
+    """Stored names are random (``photos/2026/12/<token>.jpg``): never the uploader's file
+    name, which may name a source or a place. ``filename`` only brings the extension, which
+    articles.images chose from the file's content."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"photos/{timezone.now():%Y/%m}/{secrets.token_urlsafe(12)}.{extension}"
+
+
+class Image(models.Model):
+    """A picture in the photo library (图库): the stored file, stripped of personal metadata,
+    its renditions, and what the photo desk knows of it. Stories use it through Photo, so
+    one picture may appear in several stories. Made only by ``articles.images``."""
+
+    # A FileField, not an ImageField: articles.images checks the content itself (and records
+    # the size), and no file is opened when a row is loaded.
+    file = models.FileField("图片文件", upload_to=image_upload_to, max_length=200)
+    width = models.PositiveIntegerField("宽度", default=0, editable=False)
+    height = models.PositiveIntegerField("高度", default=0, editable=False)
+    file_size = models.PositiveIntegerField("文件大小", default=0, editable=False)
+    # The uploaded bytes' SHA-256: the same file uploaded twice is one picture.
+    digest = models.CharField("校验值", max_length=64, blank=True, db_index=True, editable=False)
+    caption = models.TextField("图片说明", blank=True)
+    credit = models.CharField("摄影", max_length=100, blank=True)
+    alt_text = models.CharField("替代文字", max_length=250, blank=True)
+    focal_x = models.FloatField(
+        "焦点（横向）", default=0.5, validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="裁切时保留的中心：0 为最左，1 为最右。",
+    )  # fmt: skip
+    focal_y = models.FloatField(
+        "焦点（纵向）", default=0.5, validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 为最上，1 为最下。",
+    )  # fmt: skip
+    camera = models.CharField("相机型号", max_length=100, blank=True, editable=False)
+    taken_at = models.DateTimeField("拍摄时间", null=True, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )  # fmt: skip
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "图库图片"
+        verbose_name_plural = "图库"
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        label = self.caption[:30] or self.alt_text[:30] or f"图片 {self.pk}"
+        return f"{label}（{self.credit} 摄）" if self.credit else label
+
+    def save(self, *args, **kwargs):
+        for field in ("caption", "credit", "alt_text"):
+            setattr(self, field, strip_controls(getattr(self, field)))
+        super().save(*args, **kwargs)
+
+    @property
+    def orientation(self):
+        return "portrait" if self.height > self.width else "landscape"
+
+
+class Rendition(models.Model):
+    """One size and format of an Image (articles.images.SPECS), made once and kept."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    spec = models.CharField(max_length=20)
+    format = models.CharField(max_length=5)
+    file = models.FileField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "图片规格"
+        verbose_name_plural = "图片规格"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "spec", "format"], name="rendition_unique_spec_format"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.spec}.{self.format}"
+
+
 class Photo(models.Model):
+    """A picture as a story prints it: which picture (none for an archive record whose file
+    is lost), its caption and credit as printed there, and its place in the story."""
+
     article = models.ForeignKey(
         Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(
-        "图片",
-        upload_to=photo_upload_to,
-        blank=True,
+    image = models.ForeignKey(
+        Image, verbose_name="图片", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="uses",
         help_text="可留空：存档稿件的原图缺失时，只保留图片说明和摄影者。",
-    )
+    )  # fmt: skip
     caption = models.TextField("图片说明", blank=True)
     credit = models.CharField("摄影", max_length=100, blank=True)
     alt_text = models.CharField(
-        "替代文字", max_length=250, blank=True, help_text="为视障读者描述图片内容；上传图片时必填。"
+        "替代文字", max_length=250, blank=True, help_text="为视障读者描述图片内容；有图片时必填。"
     )
     position = models.PositiveSmallIntegerField("顺序", default=0)
 
@@ -408,8 +507,8 @@ class Photo(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        if self.image and not self.alt_text.strip():
-            raise ValidationError({"alt_text": "上传图片时必须填写替代文字。"})
+        if self.image_id and not self.alt_text.strip():
+            raise ValidationError({"alt_text": "有图片时必须填写替代文字。"})
 
 
 class Correction(models.Model):

@@ -14,6 +14,8 @@ _REPORTER = [
     "articles.add_article", "articles.change_article", "articles.view_article",
     "articles.submit_article",
     "articles.add_photo", "articles.change_photo", "articles.delete_photo", "articles.view_photo",
+    # The photo library: upload, see, and describe one's own pictures (editors: every one).
+    "articles.add_image", "articles.change_image", "articles.view_image",
     "articles.view_section", "articles.view_correction",
     "agencies.view_agency", "agencies.view_officer",
     "articles.view_tag", "articles.add_tag",
@@ -23,7 +25,7 @@ _EDITOR = [
     "articles.edit_any_article", "articles.review_first",
     "agencies.add_agency", "agencies.change_agency",
     "agencies.add_officer", "agencies.change_officer",
-    "articles.change_tag",
+    "articles.change_tag", "articles.delete_image",
 ]  # fmt: skip
 _DIRECTOR = [*_EDITOR, "articles.review_second", "articles.correct_article"]
 _CHIEF = [

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from agencies.models import Agency, Officer
 
-from .models import OPEN_STATES, Article, Photo, State, Tag, TaggedArticle
+from .models import OPEN_STATES, Article, Image, Photo, State, Tag, TaggedArticle
 
 
 def _live_naming(field):
@@ -32,6 +32,13 @@ def public_tags():
         tag=OuterRef("pk"), content_object__in=Article.objects.live().values("pk")
     )
     return Tag.objects.filter(Exists(live))
+
+
+def public_images():
+    """Pictures readers may fetch: those a live story prints."""
+    return Image.objects.filter(Exists(Photo.objects.filter(
+        image=OuterRef("pk"), article__in=Article.objects.live()
+    )))  # fmt: skip
 
 
 # -- The newsroom ---------------------------------------------------------------------------
@@ -64,6 +71,18 @@ def visible_photos(user, queryset=None):
     if sees_every_story(user):
         return queryset
     return queryset.filter(article__author=user)
+
+
+def visible_images(user, queryset=None):
+    """The library's pictures ``user`` may see and fetch: every one for editors and above;
+    for a reporter, their own uploads, those of stories they may see, and the live ones."""
+    queryset = Image.objects.all() if queryset is None else queryset
+    if sees_every_story(user):
+        return queryset
+    used = Exists(Photo.objects.filter(
+        Q(article__author=user) | Q(article__in=Article.objects.live()), image=OuterRef("pk")
+    ))  # fmt: skip
+    return queryset.filter(Q(uploaded_by=user) | used)
 
 
 def names_visible_to(user, queryset, field):

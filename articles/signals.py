@@ -5,14 +5,16 @@ cannot be forgotten."""
 
 from django.apps import apps
 from django.core import checks
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from .generation import bump_generation
 from .search import update_search_vector
 
 # Models whose rows readers can see (directly, or through a page that shows them).
 PUBLIC_MODELS = [
-    "articles.Article", "articles.Section", "articles.Photo", "articles.Correction",
+    "articles.Article", "articles.Section", "articles.Photo", "articles.Image",
+    "articles.Rendition", "articles.Correction",
     "articles.Tag", "articles.TaggedArticle", "agencies.Agency", "agencies.Officer",
 ]  # fmt: skip
 # Models that only the newsroom sees, and the generation itself.
@@ -29,7 +31,17 @@ def reindex_article(sender, instance, **kwargs):
         update_search_vector(article)
 
 
+def delete_image_files(sender, instance, **kwargs):
+    """A picture deleted from the library takes its files with it, once that commits."""
+    from . import images
+
+    names = [instance.file.name, *(r.file.name for r in instance.renditions.all())]
+    transaction.on_commit(lambda: images._delete_files(names))
+
+
 def connect():
+    image = apps.get_model("articles.Image")
+    pre_delete.connect(delete_image_files, sender=image, dispatch_uid="image-files")
     photo = apps.get_model("articles.Photo")
     post_save.connect(reindex_article, sender=photo, dispatch_uid="search-photo-save")
     post_delete.connect(reindex_article, sender=photo, dispatch_uid="search-photo-delete")

@@ -550,7 +550,7 @@ def _copy_of(live, *, by, reason, content=None):
     _copy_links(live, revision)
     photos = {
         photo.pk: Photo.objects.create(
-            article=revision, image=photo.image.name, caption=photo.caption,
+            article=revision, image_id=photo.image_id, caption=photo.caption,
             credit=photo.credit, alt_text=photo.alt_text, position=photo.position,
         )
         for photo in live.photos.all()
@@ -573,7 +573,7 @@ def _publish_revision(*, article, by, comment="", seen_version=None):
         for field in [*CONTENT_FIELDS, "slug"]:
             setattr(live, field, getattr(revision, field))
         _copy_links(revision, live)
-        live.photos.all().delete()  # the files stay: the revision's photos may share them
+        live.photos.all().delete()  # the pictures stay in the library: the revision uses them
         revision.photos.update(article=live)
         summary = f"修改稿 #{revision.pk}：" + ("、".join(changed) if changed else "内容未变")
         live._history_user = by

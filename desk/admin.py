@@ -38,11 +38,11 @@ from articles.selectors import (
     names_visible_to,
     photo_target_articles,
     visible_articles,
-    visible_photos,
 )  # fmt: skip
 from public.preview import preview_response, share_url
 
 from . import directory  # noqa: F401  (registers the directory's admin)
+from .photos import PhotoInline
 
 admin.site.site_header = "新闻编辑系统"
 admin.site.site_title = "新闻编辑系统"
@@ -77,20 +77,6 @@ class TextareaField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
-
-
-class PhotoForm(forms.ModelForm):
-    class Meta:
-        model = Photo
-        fields = ["image", "caption", "credit", "alt_text", "position"]
-        field_classes = {"caption": TextareaField}
-
-
-class PhotoInline(admin.StackedInline):
-    model = Photo
-    form = PhotoForm
-    fields = ["image", "caption", "credit", "alt_text", "position"]
-    extra = 0
 
 
 class CorrectionInline(admin.TabularInline):
@@ -880,52 +866,6 @@ class ArticleAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:articles_article_change", args=[event.article_id])
         )
-
-
-@admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
-    """Photos are part of their story: a user sees the photos of the stories they may see,
-    and changes them only where they may change the story directly. A published story's
-    photos are changed in its revision (修改稿), from the story's own page."""
-
-    list_display = ["__str__", "article", "credit", "position"]
-    search_fields = ["caption", "credit", "article__title"]
-    autocomplete_fields = ["article"]
-    list_select_related = ["article"]
-
-    def get_queryset(self, request):
-        return visible_photos(request.user, super().get_queryset(request))
-
-    def _may_change(self, request, obj):
-        if obj is None:
-            return True
-        return photo_target_articles(request.user).filter(pk=obj.article_id).exists()
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_change(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
-
-    def _touch_story(self, photo, reason):
-        article = Article.objects.filter(pk=photo.article_id).first()
-        if article is not None:
-            article._change_reason = reason
-            article.save()  # a new version of the story: see ArticleAdmin.save_related
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self._touch_story(obj, "修改图片" if change else "添加图片")
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        self._touch_story(obj, "删除图片")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "article":
-            # The choices are also what a posted id is checked against.
-            kwargs["queryset"] = photo_target_articles(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Correction)

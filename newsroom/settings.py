@@ -188,6 +188,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Photos: the largest upload taken, in bytes and in pixels (a decompression bomb is refused
+# before it is decoded).
+NEWSROOM_PHOTO_MAX_BYTES = int(os.environ.get("NEWSROOM_PHOTO_MAX_BYTES", 20 << 20))
+NEWSROOM_PHOTO_MAX_PIXELS = int(os.environ.get("NEWSROOM_PHOTO_MAX_PIXELS", 50_000_000))
+# Media files are answered by the app, which decides who may have them (public.media): with
+# this set (the deploy's nginx: "/_media/"), it answers with X-Accel-Redirect and the web
+# server sends the bytes; without it (development, tests), the app sends them itself.
+NEWSROOM_MEDIA_ACCEL_REDIRECT = os.environ.get("NEWSROOM_MEDIA_ACCEL_REDIRECT", "")
+# How long browsers and proxies may keep a published photo: a withdrawn story's pictures
+# are gone from every cache within this.
+NEWSROOM_MEDIA_PUBLIC_SECONDS = int(os.environ.get("NEWSROOM_MEDIA_PUBLIC_SECONDS", "60"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

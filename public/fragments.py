@@ -47,7 +47,9 @@ def live_story(request, pk):
         article = (
             Article.objects.live()
             .select_related("section")
-            .prefetch_related("photos", "corrections", "agencies", "officers", "tags")
+            .prefetch_related(
+                "photos__image__renditions", "corrections", "agencies", "officers", "tags"
+            )
             .filter(pk=pk)
             .first()
         )
@@ -117,12 +119,14 @@ def _items(request, name, ids, stories, template_name, context):
     return Markup("".join([found[keys[pk]] for pk in ids if keys[pk] in found]))
 
 
-def story_items(request, ids, show_section=True):
-    """The rendered list items of live stories ``ids``."""
-    variant = "with-section" if show_section else "in-section"
+def story_items(request, ids, show_section=True, lead=False):
+    """The rendered list items of live stories ``ids``, with their first picture (large
+    for the ``lead``, the front page's top story; a thumbnail otherwise)."""
+    variant = "lead" if lead else "with-section" if show_section else "in-section"
     return _items(
-        request, f"item:{variant}", ids, Article.objects.for_listing,
-        "includes/article_item.html", lambda a: {"article": a, "show_section": show_section},
+        request, f"item:{variant}", ids, lambda: Article.objects.for_listing().with_pictures(),
+        "includes/article_item.html",
+        lambda a: {"article": a, "show_section": show_section, "lead": lead},
     )  # fmt: skip
 
 

@@ -36,7 +36,9 @@ def article_for_token(token):
         return None, None, "此预览链接无效。"
     article = (
         Article.objects.select_related("section")
-        .prefetch_related("photos", "corrections", "agencies", "officers__agency", "tags")
+        .prefetch_related(
+            "photos__image__renditions", "corrections", "agencies", "officers__agency", "tags"
+        )
         .filter(pk=data.get("a"))
         .first()
     )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import directory, feeds, views
+from . import directory, feeds, media, views
 from .cache import public_page
 from .sitemaps import news_sitemap, sitemap_index, sitemap_section
 
@@ -29,6 +29,8 @@ names = [
 
 # Two namespaces, as the templates name them: "articles:…" and "agencies:…".
 urlpatterns = [
+    # Photo files (MEDIA_URL), to those who may have them.
+    path("media/<path:name>", media.media, name="media"),
     path("", include((names, "agencies"))),
     path("", include((stories, "articles"))),
 ]

@@ -118,7 +118,11 @@ def home(request):
             for section in sections
             if by_section.get(section.pk)
         ]
-        context = {"featured": story_items(request, featured), "sections": blocks}
+        context = {
+            "lead": story_items(request, featured[:1], lead=True),
+            "featured": story_items(request, featured[1:]),
+            "sections": blocks,
+        }
         # Without the request: nothing here depends on it beyond the kept fragments.
         return Markup(render_to_string("articles/front_page.html", context, using="jinja2"))
 

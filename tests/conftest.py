@@ -35,3 +35,10 @@ def fresh_cache(settings):
     yield
     cache.clear()
     caches["fragments"].clear()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads and renditions go to a folder of the test's own, never the checkout's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

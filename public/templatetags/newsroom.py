@@ -2,8 +2,10 @@ import json
 
 from django import template
 from django.conf import settings
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from articles import images
 from chinese import bylines, typography
 from newsroom.text import strip_controls
 
@@ -14,6 +16,63 @@ register = template.Library()
 def truncate_zh(text, length):
     """Text cut to ``length`` characters, ending in …… (Django's truncatechars ends in …)."""
     return typography.truncate(text, int(length))
+
+
+# What each place on a page shows of a picture: the renditions offered and the width it is
+# drawn at (the column is 40rem, less the page's padding on a phone).
+PICTURE_PLACES = {
+    "article": ({"w480", "w800", "w1600"}, "(max-width: 42rem) calc(100vw - 2rem), 40rem"),
+    "lead": ({"lead-640", "lead-960"}, "(max-width: 42rem) calc(100vw - 2rem), 40rem"),
+    "thumb": ({"thumb"}, "7.5rem"),
+}
+
+
+@register.simple_tag
+def picture(image, place="article", alt="", eager=False):
+    """A ``<picture>`` of ``image`` for ``place``: AVIF and WebP sources where made, a JPEG
+    fallback, width and height always (no layout shift), lazy unless ``eager`` (the
+    picture a reader sees first). The renditions must be prefetched."""
+    if image is None:
+        return ""
+    specs, sizes = PICTURE_PLACES[place]
+    found = images.sources(image, specs)
+    loading = 'loading="eager"' if eager else 'loading="lazy"'
+    if found is None:  # no renditions (yet): the stored file, at its own size
+        return format_html(
+            '<img src="{}" alt="{}" width="{}" height="{}" {} decoding="async">',
+            image.file.url, alt, image.width, image.height, mark_safe(loading),
+        )  # fmt: skip
+    sources = format_html_join(
+        "", '<source type="{}" srcset="{}" sizes="{}">',
+        ((kind, srcset, sizes) for kind, srcset in found["sources"]),
+    )  # fmt: skip
+    return format_html(
+        '<picture class="picture-{}">{}<img src="{}" srcset="{}" sizes="{}" alt="{}" '
+        'width="{}" height="{}" {} decoding="async"></picture>',
+        place, sources, found["src"], found["srcset"], sizes, alt, found["width"],
+        found["height"], mark_safe(loading),
+    )  # fmt: skip
+
+
+@register.filter
+def og_image(article):
+    """The 1200×630 card of the story's first picture (renditions prefetched), or None."""
+    for photo in article.photos.all():
+        if photo.image is not None:
+            for rendition in photo.image.renditions.all():
+                if rendition.spec == "og" and rendition.format == "jpeg":
+                    rendition.alt = photo.alt_text
+                    return rendition
+    return None
+
+
+@register.filter
+def credit(text):
+    """A photo credit as papers print it: 沈翠英 摄 (never 摄 摄)."""
+    text = (text or "").strip()
+    if not text or text.endswith("摄") or text.endswith("摄影"):
+        return text
+    return f"{text} 摄"
 
 
 @register.filter
@@ -54,8 +113,14 @@ def news_article_json_ld(context, article):
         data["author"] = [
             {"@type": "Person", "name": person.name} for person in bylines.people(article.byline)
         ]
-    images = [base + p.image.url for p in article.photos.all() if p.image]
-    if images:
-        data["image"] = images
+    # The pictures at their largest JPEG renditions (search engines ask for 1200 px wide).
+    pictures = []
+    for photo in article.photos.all():
+        if photo.image is not None:
+            jpegs = [r for r in photo.image.renditions.all() if r.format == "jpeg"]
+            if jpegs:
+                pictures.append(base + max(jpegs, key=lambda r: r.width).file.url)
+    if pictures:
+        data["image"] = pictures
     text = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
     return mark_safe(text.translate(_ESCAPES))

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from agencies.models import Agency
-from articles.models import Article, Photo, State
+from articles.models import Article, Image, Photo, State
 from chinese.pinyin import pinyin_slug
 
 from ..factories import AgencyFactory, ArticleFactory, OfficerFactory, SectionFactory
@@ -118,7 +118,8 @@ def test_updated_at_moves_on_save_unless_kept():
 
 
 def test_photo_with_an_image_needs_alt_text(tmp_path):
-    photo = Photo(article=ArticleFactory(), image="photos/x.jpg", caption="说明")
+    image = Image.objects.create(file="photos/x.jpg", width=10, height=10)
+    photo = Photo(article=ArticleFactory(), image=image, caption="说明")
     with pytest.raises(ValidationError, match="替代文字"):
         photo.full_clean()
     Photo(article=photo.article, caption="存档图片，原图缺失", credit="沈翠英").full_clean()

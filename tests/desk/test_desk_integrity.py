@@ -10,8 +10,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test import Client
@@ -20,7 +18,6 @@ from django.utils import timezone
 from agencies.models import Agency, Officer
 from articles import workflow
 from articles.models import Action, Article, Photo, Section, State, WorkflowEvent
-from articles.roles import CHIEF, DIRECTOR, EDITOR, REPORTER, ensure_roles
 from ingest.parse import PageImportError
 from ingest.store import import_page
 
@@ -29,30 +26,11 @@ from .helpers import csrf_client, diff_lines, form_fields, links, post_with_toke
 
 pytestmark = pytest.mark.django_db
 
-ROLES = {"reporter": REPORTER, "reporter2": REPORTER, "editor": EDITOR, "editor2": EDITOR,
-         "director": DIRECTOR, "chief": CHIEF, "chief2": CHIEF}  # fmt: skip
-
 
 @pytest.fixture(autouse=True)
 def production_errors(settings):
     """Debug off, as in production: an error is a 500 page, not a debug page."""
     settings.DEBUG = False
-
-
-@pytest.fixture
-def users():
-    ensure_roles()
-    User = get_user_model()
-    made = {}
-    for name, group in ROLES.items():
-        user = User.objects.create_user(
-            name, email=f"{name}@newsroom.test", is_staff=True, first_name=name[-1],
-            last_name=name[:-1],
-        )  # fmt: skip
-        user.groups.add(Group.objects.get(name=group))
-        made[name] = user
-    made["root"] = User.objects.create_superuser("root", "root@newsroom.test", "x")
-    return made
 
 
 def change_url(article):

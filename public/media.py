@@ -1,0 +1,78 @@
+"""Photo files, to those who may have them.
+
+A picture's files (the original and its renditions) reach readers only while a live story
+prints it; before that, and from the moment its story is withdrawn, only the newsroom may
+fetch them, and anyone else gets the 404 of a file that never existed. Readers' answers
+are public pages (the page cache keeps them under the content key, so a withdrawal closes
+them at once) that browsers and proxies may keep for NEWSROOM_MEDIA_PUBLIC_SECONDS.
+
+Behind the deploy's web server (NEWSROOM_MEDIA_ACCEL_REDIRECT set), the answer is only the
+decision: an ``X-Accel-Redirect`` to an internal location from which nginx sends the bytes,
+so no Python worker spends its time on an image. Without one, the file is sent from here.
+"""
+
+import mimetypes
+import posixpath
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.cache import patch_cache_control
+
+from articles.images import CONTENT_TYPES
+from articles.models import Image
+from articles.selectors import public_images, visible_images
+
+from .cache import cached
+
+
+def _image_id(name):
+    ids = Image.objects.filter(Q(file=name) | Q(renditions__file=name)).values_list("pk")
+    row = ids.first()
+    return None if row is None else row[0]
+
+
+def _is_public(request, name):
+    def build():
+        image_id = _image_id(name)
+        public = image_id is not None and public_images().filter(pk=image_id).exists()
+        return "public" if public else "private"
+
+    return cached(request, f"media:{name}", build) == "public"
+
+
+def _staff_may_fetch(request, name):
+    user = request.user
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    image_id = _image_id(name)
+    return image_id is not None and visible_images(user).filter(pk=image_id).exists()
+
+
+def media(request, name):
+    name = posixpath.normpath(name).lstrip("/")
+    if name.startswith("..") or not name.startswith("photos/"):
+        raise Http404("没有这个文件。")
+    public = _is_public(request, name)
+    if not public and not _staff_may_fetch(request, name):
+        raise Http404("没有这个文件。")
+    extension = name.rsplit(".", 1)[-1].lower()
+    content_type = CONTENT_TYPES.get(extension) or mimetypes.guess_type(name)[0]
+    prefix = settings.NEWSROOM_MEDIA_ACCEL_REDIRECT
+    if prefix:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{name}"
+    else:
+        try:
+            response = FileResponse(default_storage.open(name), content_type=content_type)
+        except FileNotFoundError:
+            raise Http404("没有这个文件。") from None
+    if public:
+        patch_cache_control(response, public=True, max_age=settings.NEWSROOM_MEDIA_PUBLIC_SECONDS)
+        # Kept by the page cache (headers only, behind nginx): an outage of the database
+        # still serves it, and a withdrawal moves the key on.
+        response.newsroom_public = True
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
