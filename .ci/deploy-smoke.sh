@@ -9,13 +9,16 @@ PG_ADMIN_URL="${CI_POSTGRES_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgr
 DB_NAME="newsroom_smoke"
 PORT="${SMOKE_PORT:-8765}"
 PROXY_PORT="${SMOKE_PROXY_PORT:-54329}"
+NGINX_PORT="${SMOKE_NGINX_PORT:-8766}"
 work="$(mktemp -d)"
 gunicorn_pid=""
 proxy_pid=""
+nginx_pid=""
 
 cleanup() {
     [ -n "$gunicorn_pid" ] && kill "$gunicorn_pid" 2>/dev/null || true
     [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null || true
+    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -72,21 +75,27 @@ echo "-- entrypoint + gunicorn as an unprivileged user, code read-only, .env.exa
 # The environment as .env.example ships it, then only what a deployment must set itself
 # (its key, host, database and cache, behind a TLS proxy), as the image's user would run.
 shipped="$(grep -E '^[A-Z_]+=' .env.example | sed 's/^/export /')"
-(
-    eval "$shipped"
-    exec env -i PATH="$PATH" HOME="$work/home" LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 \
-        LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}" \
-        $(env | grep -E "^($(grep -oE '^[A-Z_]+' .env.example | paste -sd'|'))=" ) \
-        DJANGO_SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-        DJANGO_ALLOWED_HOSTS=localhost \
-        DJANGO_SECURE_SSL_REDIRECT=1 \
-        DATABASE_URL="postgres://postgres@127.0.0.1:$PROXY_PORT/$DB_NAME" \
-        REDIS_URL="$cache_url" MEDIA_ROOT="$work/media" \
-        DJANGO_SUPERUSER_USERNAME=admin DJANGO_SUPERUSER_PASSWORD="Kx7-$RANDOM-tuq4-$RANDOM-vb" \
-        DJANGO_SUPERUSER_EMAIL=admin@example.com \
-        GUNICORN_BIND="127.0.0.1:$PORT" \
-        $as_user sh -c 'cd "$0" && exec docker/entrypoint.sh gunicorn --config gunicorn.conf.py' "$app"
-) > "$work/server.log" 2>&1 &
+secret="$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+admin_password="Kx7-$RANDOM-tuq4-$RANDOM-vb"
+# A command in the image's tree, as the image's user, with the deploy's environment. It
+# execs: call it only in a subshell of its own (with & or inside $(…)), so that $! is the
+# command itself.
+app() {
+        eval "$shipped"
+        exec env -i PATH="$PATH" HOME="$work/home" LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 \
+            LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}" \
+            $(env | grep -E "^($(grep -oE '^[A-Z_]+' .env.example | paste -sd'|'))=" ) \
+            DJANGO_SECRET_KEY="$secret" \
+            DJANGO_ALLOWED_HOSTS=localhost \
+            DJANGO_SECURE_SSL_REDIRECT=1 \
+            DATABASE_URL="postgres://postgres@127.0.0.1:$PROXY_PORT/$DB_NAME" \
+            REDIS_URL="$cache_url" MEDIA_ROOT="$work/media" \
+            DJANGO_SUPERUSER_USERNAME=admin DJANGO_SUPERUSER_PASSWORD="$admin_password" \
+            DJANGO_SUPERUSER_EMAIL=admin@example.com \
+            GUNICORN_BIND="127.0.0.1:$PORT" \
+            $as_user sh -c 'cd "$0" && exec "$@"' "$app" "$@"
+}
+app docker/entrypoint.sh gunicorn --config gunicorn.conf.py > "$work/server.log" 2>&1 &
 gunicorn_pid=$!
 
 base="http://127.0.0.1:$PORT"
@@ -120,6 +129,69 @@ grep -q "^HTTP/1.1 200" <<<"$headers" || fail "/admin/login/"
 for header in strict-transport-security x-frame-options x-content-type-options referrer-policy \
     content-security-policy cross-origin-opener-policy; do
     grep -qi "^$header:" <<<"$headers" || fail "/admin/login/ lacks $header"
+done
+
+echo "-- nginx in front (compose's proxy, docker/nginx): photo files only by the app's leave"
+bash scripts/install-nginx.sh >/dev/null
+nginx_dir="$work/nginx"
+mkdir -p "$nginx_dir/tmp"
+NEWSROOM_UPSTREAM="127.0.0.1:$PORT" NEWSROOM_LISTEN="127.0.0.1:$NGINX_PORT" \
+NEWSROOM_MEDIA="$work/media" NEWSROOM_PROTO='$http_x_forwarded_proto' python3 -c '
+import os, string, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+names = {k: v for k, v in os.environ.items() if k.startswith("NEWSROOM_")}
+print(string.Template(text).safe_substitute(names))' docker/nginx/default.conf.template \
+    > "$nginx_dir/default.conf"
+cat > "$nginx_dir/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+pid $nginx_dir/nginx.pid;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $nginx_dir/tmp/body;
+    proxy_temp_path $nginx_dir/tmp/proxy;
+    fastcgi_temp_path $nginx_dir/tmp/fastcgi;
+    uwsgi_temp_path $nginx_dir/tmp/uwsgi;
+    scgi_temp_path $nginx_dir/tmp/scgi;
+    include $nginx_dir/default.conf;
+}
+NGINX
+if [ -n "$as_user" ]; then chown -R nobody:nogroup "$nginx_dir"; fi
+$as_user /usr/sbin/nginx -c "$nginx_dir/nginx.conf" -e "$nginx_dir/error.log" &
+nginx_pid=$!
+edge="http://127.0.0.1:$NGINX_PORT"
+for _ in $(seq 50); do curl -fsS -o /dev/null "$edge/healthz" 2>/dev/null && break; sleep 0.1; done
+[ "$(status "$edge/healthz")" = 200 ] || fail "nginx does not reach gunicorn"
+photo_page=""
+for url in $(grep -o 'href="/articles/[0-9]*/[a-z0-9-]*/"' <<<"$home" | cut -d'"' -f2 | sort -u); do
+    page="$(get "$edge$url")"
+    if grep -q "<picture" <<<"$page"; then photo_page="$page"; break; fi
+done
+[ -n "$photo_page" ] || fail "no published story shows its picture (the seed's photo story)"
+img="$(grep -o ' src="/media/[^"]*"' <<<"$photo_page" | head -1 | cut -d'"' -f2)"
+[ -n "$img" ] || fail "no picture URL on the photo story"
+headers="$(get -D - -o "$work/photo.bin" "$edge$img")"
+grep -q "^HTTP/1.1 200" <<<"$headers" || fail "a published photo is not served: $img"
+grep -qi "^content-type: image/\(jpeg\|webp\|avif\)" <<<"$headers" || fail "photo content type"
+grep -qi "^cache-control: .*public.*max-age=60" <<<"$headers" || fail "photo cache-control"
+! grep -qi "^x-accel-redirect" <<<"$headers" || fail "the internal redirect leaked to the reader"
+[ "$(stat -c %s "$work/photo.bin")" -gt 1000 ] || fail "the photo's bytes were not sent"
+[ "$(status "$edge/_media/${img#/media/}")" = 404 ] || fail "/_media/ is reachable from outside"
+private="$(app python manage.py shell -v0 -c '
+import io
+from articles import images
+from articles.models import Article, Photo, Section, State
+from ingest.seed_picture import draw
+story = Article.objects.create(title="未发稿件", section=Section.objects.first(), state=State.DRAFT)
+image = images.accept(io.BytesIO(draw(1200, 800)), alt_text="未发稿件的图片")
+Photo.objects.create(article=story, image=image, alt_text="未发稿件的图片")
+print("private:", image.file.url, image.renditions.get(spec="thumb", format="jpeg").file.url)
+' 2>>"$work/server.log" | sed -n 's/^private: //p')"
+[ -n "$private" ] || fail "could not make an unpublished story's picture"
+for url in $private; do
+    [ "$(status "$edge$url")" = 404 ] || fail "an unpublished story's picture is served: $url"
+    [ -s "$work/media/${url#/media/}" ] || fail "the unpublished picture is not on disk: $url"
 done
 
 echo "-- the database gone: kept pages served stale, others a 503 with the security headers"
