@@ -171,3 +171,22 @@ def test_deleting_a_picture_removes_its_files(django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         image.delete()
     assert not any(__import__("os").path.exists(p) for p in paths)
+
+
+def test_a_picture_from_before_the_library_is_stored_again_clean(media_root):
+    from django.core.management import call_command
+
+    legacy = media_root / "photos" / "2026" / "01"
+    legacy.mkdir(parents=True)
+    (legacy / "线人张三_家门口.jpg").write_bytes(files.jpeg_from_camera((1200, 800)))
+    # As migration 0011 leaves it: the old name, no digest, no renditions.
+    image = Image.objects.create(file="photos/2026/01/线人张三_家门口.jpg", width=0, height=0)
+    call_command("renditions", verbosity=0)
+    image.refresh_from_db()
+    assert "张三" not in image.file.name and image.digest and image.width == 1200
+    assert not (legacy / "线人张三_家门口.jpg").exists()
+    assert image.renditions.count() > 5
+    for field in stored_files(image):
+        assert b"ZhangSan" not in read(field) and b"SN-0042" not in read(field)
+    call_command("renditions", verbosity=0)  # nothing left to do: nothing changes
+    assert image.renditions.count() == Rendition.objects.count()

@@ -2,6 +2,13 @@ import os
 import shutil
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from articles.roles import CHIEF, DIRECTOR, EDITOR, REPORTER, ensure_roles
+from tests.factories import SectionFactory
+
+from .helpers import PASSWORD
 
 CHROMIUM = shutil.which("chromium")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -49,3 +56,18 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def newsroom(staff):
+    return SectionFactory(name="要闻", slug="yao-wen")
+
+
+@pytest.fixture
+def staff(fast_passwords):
+    ensure_roles()
+    User = get_user_model()
+    for name, group in [("jizhe", REPORTER), ("bianji", EDITOR), ("zhuren", DIRECTOR),
+                        ("zongbian", CHIEF)]:  # fmt: skip
+        user = User.objects.create_user(name, password=PASSWORD, is_staff=True)
+        user.groups.add(Group.objects.get(name=group))

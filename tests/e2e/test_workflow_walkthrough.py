@@ -7,50 +7,15 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, State
-from articles.roles import CHIEF, DIRECTOR, EDITOR, REPORTER, ensure_roles
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory
+
+from .helpers import act, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "e2e-password-Quk7"
-
-
-@pytest.fixture
-def newsroom(staff):
-    return SectionFactory(name="要闻", slug="yao-wen")
-
-
-@pytest.fixture
-def staff(fast_passwords):
-    ensure_roles()
-    User = get_user_model()
-    for name, group in [("jizhe", REPORTER), ("bianji", EDITOR), ("zhuren", DIRECTOR),
-                        ("zongbian", CHIEF)]:  # fmt: skip
-        user = User.objects.create_user(name, password=PASSWORD, is_staff=True)
-        user.groups.add(Group.objects.get(name=group))
-
-
-def login(new_page, live_server, username):
-    page = new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
-
-
-def act(page, action, comment=""):
-    if comment:
-        page.fill("#workflow-comment", comment)
-    page.click(f"#workflow button[value={action}]")
-    page.wait_for_load_state()
-    assert page.locator(".messagelist .error").count() == 0, page.inner_text(".messagelist")
 
 
 def test_story_from_draft_to_withdrawn_in_the_admin(new_page, live_server, newsroom):

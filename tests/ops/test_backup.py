@@ -1,5 +1,6 @@
 """Backups: a restore into an empty database gives everything back."""
 
+import shutil
 import subprocess
 import time
 
@@ -8,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from agencies.models import Agency, Officer
-from articles.models import Article, ContentGeneration, Correction, Photo, Tag
+from articles.models import Article, ContentGeneration, Correction, Image, Photo, Rendition, Tag
 from ops.backup import is_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,7 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def snapshot():
     return {
         "articles": sorted(Article.objects.values_list("pk", "title", "state", "body")),
-        "photos": sorted(Photo.objects.values_list("pk", "caption", "credit")),
+        "photos": sorted(Photo.objects.values_list("pk", "caption", "credit", "image")),
+        "pictures": sorted(Image.objects.values_list("pk", "file", "digest", "focal_x")),
+        "renditions": sorted(Rendition.objects.values_list("image", "spec", "format", "file")),
         "tags": sorted(Article.tags.through.objects.values_list("content_object_id", "tag__name")),
         "agencies": sorted(Agency.objects.values_list("pk", "name", "path")),
         "officers": sorted(Officer.objects.values_list("pk", "name")),
@@ -25,13 +28,19 @@ def snapshot():
     }
 
 
-def test_backup_then_restore_into_an_empty_database_gives_everything_back(tmp_path):
-    call_command("load_seed", verbosity=0)
+def files(media_root):
+    return {p.relative_to(media_root): p.read_bytes() for p in media_root.rglob("*") if p.is_file()}
+
+
+def test_backup_then_restore_into_an_empty_database_gives_everything_back(tmp_path, media_root):
+    call_command("load_seed", verbosity=0)  # its photo story has a picture and renditions
+    stored = files(media_root)
+    assert len(stored) > 10
     article = Article.objects.get(source_position=1)
     article.tags.add("疫情防控", "口岸")
     Correction.objects.create(article=article, text="更正：执勤时间为12个小时。")
     before = snapshot()
-    assert before["articles"] and before["photos"] and before["tags"]
+    assert before["articles"] and before["photos"] and before["tags"] and before["renditions"]
 
     path = tmp_path / ("backup.dump" if is_postgresql() else "backup.json")
     call_command("backup", output=str(path), verbosity=0)
@@ -63,8 +72,10 @@ def test_backup_then_restore_into_an_empty_database_gives_everything_back(tmp_pa
     else:
         call_command("flush", interactive=False, verbosity=0)
         assert not Article.objects.exists() and not Tag.objects.exists()
+        shutil.rmtree(media_root)
         started = int(time.time() * 1000)
         call_command("restore", str(path), verbosity=0)
         assert snapshot() == before
+        assert files(media_root) == stored  # every photo file and rendition, byte for byte
         # Past every generation caches may have seen before the restore.
         assert ContentGeneration.objects.get(pk=1).value >= started

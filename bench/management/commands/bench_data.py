@@ -9,6 +9,7 @@ real articles unless --force.
 """
 
 import datetime
+import io
 import random
 import re
 import time
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from agencies.models import Agency, AgencyKind, Officer
+from articles import images
 from articles.models import Article, Photo, Section, State, Tag, TaggedArticle
 from articles.search import bulk_update_search_vectors
 from chinese.pinyin import pinyin_slug
@@ -43,6 +45,8 @@ PLACE_SYLLABLES = list("乌兰巴彦呼和浩特锡林郭勒阿拉善达尔罕�
 GIVEN = list("永明志勇伟霖昊俊华军建国海峰磊静丽娜敏强刚文斌超杰涛辉鹏飞宇晨阳")
 MONGOLIAN = ["那顺", "敖日格勒", "巴特尔", "乌力吉", "格日勒图", "苏和", "额尔敦", "宝音", "朝鲁"]
 TITLES = ["民警", "辅警", "副队长", "队长", "所长", "副所长", "教导员", "社区民警"]
+# Pictures in the benchmark's library (each story with a photo prints one of them).
+PICTURES = 12
 UNITS = ["执勤一队", "执勤二队", "刑侦大队", "治安大队", "交警大队", "", "", ""]
 
 
@@ -69,6 +73,7 @@ class Command(BaseCommand):
             agencies = self.agencies(rng)
             officers = self.officers(rng, agencies)
             tags = self.tags(vocabulary)
+            self.pictures = self.picture_pool()
             self.articles(rng, vocabulary, articles, sections, agencies, officers, tags)
         if connection.vendor == "postgresql":
             # Fresh statistics (the planner otherwise plans for the empty tables it last saw)
@@ -137,6 +142,16 @@ class Command(BaseCommand):
             )
         return Officer.objects.bulk_create(batch, batch_size=BATCH)
 
+    def picture_pool(self, size=PICTURES):
+        """Drawn pictures (each a little different), made as uploads are: a newsroom's
+        library, reused across stories as a real one is."""
+        from ingest.seed_picture import draw
+
+        return [
+            images.accept(io.BytesIO(draw(1600 + 8 * n, 1066 + 4 * n)), alt_text=f"示意图 {n}")
+            for n in range(size)
+        ]
+
     def tags(self, vocabulary):
         names = vocabulary.words[:200]
         existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
@@ -193,11 +208,15 @@ class Command(BaseCommand):
                 for tag in rng.sample(tags, rng.randint(0, 3)):
                     tag_links.append(TaggedArticle(content_object_id=article.pk, tag_id=tag.pk))
                 if rng.random() < 0.3:
+                    # Most with a picture from the library; some archive captions without.
+                    picture = rng.choice(self.pictures) if rng.random() < 0.8 else None
                     photos.append(
                         Photo(
                             article_id=article.pk,
+                            image=picture,
                             caption=vocabulary.sentence(rng)[:80],
                             credit=rng.choice(vocabulary.bylines),
+                            alt_text=picture.alt_text if picture else "",
                         )
                     )
             Through.objects.bulk_create(links, batch_size=BATCH)
