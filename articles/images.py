@@ -28,6 +28,8 @@ from PIL import ImageOps, features
 from .models import Image, Rendition
 
 ACCEPTED = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# The shortest side a picture may have: smaller is an icon or a tracking pixel, not a photo.
+MIN_SIDE = 100
 
 # What a refused file is, told by its first bytes, for the message.
 _KNOWN = [
@@ -39,7 +41,8 @@ _MARKUP = (b"<script", b"<svg", b"<html", b"<?php", b"<iframe", b"javascript:")
 
 # name: (width, height or None for the picture's own proportions, formats). Sizes are
 # what the public pages ask for (see templates/articles/picture.html):
-# thumbnails in lists and the admin, the lead picture, the article column, full width,
+# thumbnails in lists and the admin, the lead picture, the article column (phones at two
+# and three device pixels a point, desktops), full width,
 # and the 1200×630 card social sites show.
 SPECS = {
     "thumb": (240, 180, ("webp", "jpeg")),
@@ -47,6 +50,7 @@ SPECS = {
     "lead-960": (960, 540, ("avif", "webp", "jpeg")),
     "w480": (480, None, ("avif", "webp", "jpeg")),
     "w800": (800, None, ("avif", "webp", "jpeg")),
+    "w1200": (1200, None, ("avif", "webp", "jpeg")),
     "w1600": (1600, None, ("avif", "webp", "jpeg")),
     "og": (1200, 630, ("jpeg",)),
 }
@@ -97,19 +101,61 @@ def _what(data):
     return None
 
 
+POLYGLOT = "文件中夹带网页或脚本代码，不能作为图片上传。请用相机或修图软件重新导出。"
+
+
+def _outside_pixels(data, fmt):
+    """The parts of an image file that are not its compressed pixels (metadata segments and
+    chunks, and whatever follows the image's end): where a polyglot carries its page. The
+    compressed pixels themselves are never searched: by chance alone, a few bytes spelling
+    ``<svg`` turn up in about one camera file in a hundred."""
+    parts = []
+    if fmt == "JPEG":
+        i = 2
+        while i + 4 <= len(data) and data[i] == 0xFF and data[i + 1] != 0xDA:
+            length = int.from_bytes(data[i + 2 : i + 4], "big")
+            parts.append(data[i + 4 : i + 2 + length])
+            i += 2 + length
+        end = data.rfind(b"\xff\xd9")
+        parts.append(data[end + 2 :] if end != -1 else b"")
+    elif fmt == "PNG":
+        i = 8
+        while i + 8 <= len(data):
+            length, kind = int.from_bytes(data[i : i + 4], "big"), data[i + 4 : i + 8]
+            if kind != b"IDAT":
+                parts.append(data[i + 8 : i + 8 + length])
+            i += 12 + length
+            if kind == b"IEND":
+                break
+        parts.append(data[i:])
+    elif fmt == "WEBP":
+        size = int.from_bytes(data[4:8], "little") + 8
+        i = 12
+        while i + 8 <= min(size, len(data)):
+            kind, length = data[i : i + 4], int.from_bytes(data[i + 4 : i + 8], "little")
+            if kind in (b"EXIF", b"XMP "):
+                parts.append(data[i + 8 : i + 8 + length])
+            i += 8 + length + (length & 1)
+        parts.append(data[size:])
+    return b"".join(parts)
+
+
 def _decode(data):
     """The picture in ``data``, decoded whole and checked; Refused otherwise."""
-    lowered = data.lower()
-    if any(marker in lowered for marker in _MARKUP):
-        raise Refused("文件中夹带网页或脚本代码，不能作为图片上传。请用相机或修图软件重新导出。")
     kind = _what(data)
     if kind is not None:
+        if kind.startswith("SVG"):
+            raise Refused("不接受 SVG 矢量图（其中可以藏有脚本）；请导出为 JPEG 或 PNG。")
+        if any(marker in data.lower() for marker in _MARKUP):
+            raise Refused(POLYGLOT)
         raise Refused(f"只接受 JPEG、PNG 或 WebP 图片；这个文件是{kind}。")
     max_pixels = settings.NEWSROOM_PHOTO_MAX_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             picture = PILImage.open(io.BytesIO(data), formats=list(ACCEPTED))
+            if any(m in _outside_pixels(data, picture.format).lower() for m in _MARKUP):
+                raise Refused(POLYGLOT)
             width, height = picture.size
             if width * height > max_pixels:
                 raise Refused(
@@ -122,11 +168,14 @@ def _decode(data):
     except PILImage.UnidentifiedImageError:
         raise Refused("无法识别为图片：只接受 JPEG、PNG 或 WebP 图片。") from None
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        raise Refused("图片尺寸过大，不能上传。") from None
+        raise Refused(
+            f"图片尺寸过大（超过 {PILImage.MAX_IMAGE_PIXELS / 1e6:.0f} 百万像素），"
+            f"不能超过 {max_pixels / 1e6:.0f} 百万像素。"
+        ) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise Refused("图片文件不完整或已损坏，无法读取。请重新导出后上传。") from None
-    if min(width, height) < 1:
-        raise Refused("图片没有内容（宽或高为 0）。")
+    if min(width, height) < MIN_SIDE:
+        raise Refused(f"图片太小（{width}×{height}），短边至少要 {MIN_SIDE} 像素。")
     return picture
 
 
@@ -141,7 +190,8 @@ def _when(text):
 def _record(picture):
     """What the record keeps of the camera's metadata: the model and the capture time."""
     exif = picture.getexif()
-    camera = " ".join(str(exif.get(tag, "")).strip("\x00 ") for tag in (0x010F, 0x0110))
+    make, model = (str(exif.get(tag, "")).strip("\x00 ") for tag in (0x010F, 0x0110))
+    camera = model if model.lower().startswith(make.lower()) else f"{make} {model}"
     details = exif.get_ifd(0x8769)
     taken = _when(details.get(0x9003) or exif.get(0x0132) or "")
     return " ".join(camera.split())[:100], taken

@@ -324,6 +324,18 @@ class Article(models.Model):
         return last.first() == Action.RETURN
 
     @property
+    def description(self):
+        """What a page says of the story in one breath (meta description, cards): its lead,
+        else its subtitle, else the first paragraph of its body."""
+        if self.summary or self.subtitle:
+            return self.summary or self.subtitle
+        for paragraph in self.body.split("\n"):
+            paragraph = paragraph.strip()
+            if paragraph and not paragraph.startswith("#"):
+                return paragraph
+        return self.title
+
+    @property
     def status_label(self):
         if self.is_scheduled:
             return "定时发布"
@@ -434,7 +446,7 @@ class Image(models.Model):
 
     class Meta:
         verbose_name = "图库图片"
-        verbose_name_plural = "图库"
+        verbose_name_plural = "图库图片"
         ordering = ["-uploaded_at", "-pk"]
 
     def __str__(self):

@@ -533,8 +533,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 for name in ("caption", "credit", "alt_text", "position")
                 if name in form.cleaned_data
             }
-            if "image" in form.changed_data:
-                values["image"] = form.cleaned_data["image"] or ""
+            if "image" in form.changed_data or form.cleaned_data.get("upload"):
+                values["image"] = form.cleaned_data.get("image")  # a library picture, or None
             yield workflow.PhotoEdit(
                 photo=form.instance.pk if existing else None,
                 delete=formset._should_delete_form(form),

@@ -9,7 +9,6 @@ picture chosen).
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -159,6 +158,26 @@ class UsedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ImageChangeForm(forms.ModelForm):
+    """A library picture's description and focal point. Moving the focal point of a picture
+    readers see changes their pages' crops: only those who may publish may do it."""
+
+    class Meta:
+        model = Image
+        fields = ["caption", "credit", "alt_text", "focal_x", "focal_y"]
+
+    def clean(self):
+        cleaned = super().clean()
+        moved = {"focal_x", "focal_y"} & set(self.changed_data)
+        may_publish = self.user.has_perm("articles.publish_article")
+        if moved and not may_publish and public_images().filter(pk=self.instance.pk).exists():
+            for name in moved:
+                self.add_error(
+                    name, "这张图片已见报：改变焦点会改变读者看到的裁切，需由签发人修改。"
+                )
+        return cleaned
+
+
 class ImageAddForm(forms.ModelForm):
     upload = UploadField(label="图片文件", help_text="JPEG、PNG 或 WebP。")
 
@@ -213,8 +232,7 @@ class ImageAdmin(admin.ModelAdmin):
         return queryset, duplicates or bool(search_term)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = ImageAddForm
+        kwargs["form"] = ImageAddForm if obj is None else ImageChangeForm
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
         return form
@@ -242,12 +260,7 @@ class ImageAdmin(admin.ModelAdmin):
             obj.__dict__.update({k: v for k, v in image.__dict__.items() if k != "_state"})
             obj._state.adding = False
             return
-        if {"focal_x", "focal_y"} & set(form.changed_data):
-            live = public_images().filter(pk=obj.pk).exists()
-            if live and not request.user.has_perm("articles.publish_article"):
-                raise PermissionDenied(
-                    "这张图片已见报：改变焦点会改变读者看到的裁切，需由签发人修改。"
-                )
+        if {"focal_x", "focal_y"} & set(form.changed_data):  # allowed: ImageChangeForm
             images.move_focus(obj, obj.focal_x, obj.focal_y)
             messages.info(request, "已按新的焦点重新生成各尺寸图片。")
         obj.save()
@@ -260,11 +273,14 @@ class ImageAdmin(admin.ModelAdmin):
     def preview_large(self, obj):
         if not obj.file:
             return "—"
+        # The article column's size, not the original (which may be 20 MB).
+        shown = next((r for r in obj.renditions.all() if r.spec == "w800" and r.format == "jpeg"),
+                     obj)  # fmt: skip
         return format_html(
             '<div class="newsroom-focal" data-focal-x="{}" data-focal-y="{}">'
             '<img src="{}" alt="{}" width="{}" height="{}"></div>'
             '<p class="help">点击图片设定焦点（裁切时保留的中心）。</p>',
-            obj.focal_x, obj.focal_y, obj.file.url, obj.alt_text, obj.width, obj.height,
+            obj.focal_x, obj.focal_y, shown.file.url, obj.alt_text, shown.width, shown.height,
         )  # fmt: skip
 
     @admin.display(description="尺寸")

@@ -31,7 +31,7 @@ def render_story(request, article):
         "slug": article.slug,
         "url": article.get_absolute_url(),
         "title": article.title,
-        "description": truncate(article.summary or article.subtitle, 120),
+        "description": truncate(article.description, 120),
         "updated_at": article.updated_at,
         "head": render_to_string("articles/story_head.html", context, request),
         "main": render_to_string("articles/story_main.html", context, request),

@@ -37,6 +37,13 @@ def _is_public(request, name):
     def build():
         image_id = _image_id(name)
         public = image_id is not None and public_images().filter(pk=image_id).exists()
+        # The full-size original is the newsroom's: readers get the renditions pages
+        # print, and the original only for a picture that has none.
+        if (
+            public
+            and Image.objects.filter(pk=image_id, file=name, renditions__isnull=False).exists()
+        ):
+            public = False
         return "public" if public else "private"
 
     return cached(request, f"media:{name}", build) == "public"
@@ -51,6 +58,8 @@ def _staff_may_fetch(request, name):
 
 
 def media(request, name):
+    if not name.isprintable():  # NUL or another control character: no stored name has one
+        raise Http404("没有这个文件。")
     name = posixpath.normpath(name).lstrip("/")
     if name.startswith("..") or not name.startswith("photos/"):
         raise Http404("没有这个文件。")

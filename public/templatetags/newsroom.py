@@ -21,7 +21,7 @@ def truncate_zh(text, length):
 # What each place on a page shows of a picture: the renditions offered and the width it is
 # drawn at (the column is 40rem, less the page's padding on a phone).
 PICTURE_PLACES = {
-    "article": ({"w480", "w800", "w1600"}, "(max-width: 42rem) calc(100vw - 2rem), 40rem"),
+    "article": ({"w480", "w800", "w1200", "w1600"}, "(max-width: 42rem) calc(100vw - 2rem), 40rem"),
     "lead": ({"lead-640", "lead-960"}, "(max-width: 42rem) calc(100vw - 2rem), 40rem"),
     "thumb": ({"thumb"}, "7.5rem"),
 }
@@ -68,9 +68,9 @@ def og_image(article):
 
 @register.filter
 def credit(text):
-    """A photo credit as papers print it: 沈翠英 摄 (never 摄 摄)."""
+    """A photo credit as papers print it: 沈翠英 摄 (never 摄 摄, nor 示意图 摄)."""
     text = (text or "").strip()
-    if not text or text.endswith("摄") or text.endswith("摄影"):
+    if not text or text.endswith(("摄", "摄影", "示意图")):
         return text
     return f"{text} 摄"
 

@@ -35,7 +35,8 @@ HOSTILE = {
     "PNG bomb": (files.png_bomb(), "尺寸过大"),
     "GIF/HTML polyglot": (files.gif_html_polyglot(), "网页或脚本"),
     "JPEG with a page after it": (files.jpeg_html_polyglot(), "网页或脚本"),
-    "SVG with a script": (files.SVG, "网页或脚本"),
+    "SVG with a script": (files.SVG, "SVG"),
+    "a 1×1 tracking pixel": (files.webp((1, 1)), "太小"),
     "an HTML page named .jpg": (b"<!DOCTYPE html><title>x</title>", "网页"),
     "a GIF": (
         b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04"
@@ -54,6 +55,14 @@ def test_hostile_files_are_refused_with_a_reason_and_nothing_is_stored(case, med
     assert reason in refused.value.messages[0]
     assert not Image.objects.exists() and not Rendition.objects.exists()
     assert not media_root.exists() or not any(p.is_file() for p in media_root.rglob("*"))
+
+
+def test_markup_is_looked_for_outside_the_pixels_only():
+    # Compressed pixels may spell anything by chance; metadata and trailers may not.
+    jpeg = b"\xff\xd8" + b"\xff\xe1\x00\x06Exif" + b"\xff\xda\x00\x02<svg<script" + b"\xff\xd9"
+    outside = images._outside_pixels(jpeg, "JPEG")
+    assert b"Exif" in outside and b"<svg" not in outside
+    assert b"<html>" in images._outside_pixels(jpeg + b"<html>", "JPEG")
 
 
 def test_limits_in_bytes_and_pixels_are_settings(settings):

@@ -64,6 +64,7 @@ def test_a_reporter_adds_a_picture_to_a_draft_and_readers_get_it_once_published(
     html = reader.get(story.get_absolute_url()).text
     assert "<picture" in html and 'srcset="' in html and 'width="' in html
     assert "沈翠英 摄" in html and "图为民警在检查站查验车辆。" in html
+    assert reader.get(image.file.url).status_code == 404  # the original is the newsroom's
     url = image.renditions.get(spec="w800", format="webp").file.url
     fetched = reader.get(url)
     assert fetched.status_code == 200 and fetched["Content-Type"] == "image/webp"
@@ -159,8 +160,10 @@ def test_moving_the_focal_point_of_a_live_picture_is_for_those_who_publish(users
     Photo.objects.create(article=live, image=image, alt_text="检查站")
     editor = csrf_client(users["editor"])
     url = f"/admin/articles/image/{image.pk}/change/"
-    response = submit(editor, url, {"focal_x": "0.1"}, form_id="image_form")
-    assert response.status_code == 403
+    response = submit(editor, url, {"focal_x": "0.1", "caption": "新说明"}, form_id="image_form")
+    assert response.status_code == 200  # the form again, saying why, with the edits kept
+    page = response.content.decode()
+    assert "这张图片已见报" in page and "新说明" in page
     image.refresh_from_db()
     assert image.focal_x == 0.5
     chief = csrf_client(users["chief"])
@@ -181,3 +184,24 @@ def test_the_library_page_answers_with_a_constant_number_of_queries(
     with django_assert_max_num_queries(14):
         assert editor.get("/admin/articles/image/").status_code == 200
     assert Article.objects.count() == 12
+
+
+def test_a_new_picture_for_a_live_story_waits_in_its_revision_and_stays_private(users):
+    live = ArticleFactory(author=users["editor"])
+    editor = csrf_client(users["editor"])
+    response, _n = add_photo(
+        editor, live, upload=upload(), caption="图为新换的照片。", alt_text="检查站的新照片",
+        position="0",
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert not live.photos.exists()  # readers' story unchanged
+    revision = live.open_revision()
+    image = revision.photos.get().image
+    card = image.renditions.get(spec="og", format="jpeg").file
+    assert Client().get(card.url).status_code == 404
+    assert "图为新换的照片" not in Client().get(live.get_absolute_url()).text
+    workflow.article_submit(article=revision, by=users["editor"])
+    workflow.article_approve(article=revision, by=users["chief"])
+    assert live.photos.get().image == image
+    assert Client().get(card.url).status_code == 200
+    assert "图为新换的照片" in Client().get(live.get_absolute_url()).text

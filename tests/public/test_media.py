@@ -48,7 +48,8 @@ def picture(size=(1200, 800)):
 
 
 def urls(image):
-    return [image.file.url, *(r.file.url for r in image.renditions.all())]
+    """What pages print: the renditions (the full-size original is the newsroom's)."""
+    return [r.file.url for r in image.renditions.all()]
 
 
 def reachable(client, image):
@@ -64,8 +65,10 @@ def test_files_follow_their_story_through_publication_and_withdrawal(chief):
     assert reachable(reader, image) == {404}
     assert reachable(staff, image) == {200}
     assert all("no-store" in staff.get(u)["Cache-Control"] for u in urls(image)[:2])
+    assert staff.get(image.file.url).status_code == 200
     publish(story, chief)
     assert reachable(reader, image) == {200}
+    assert reader.get(image.file.url).status_code == 404  # the original stays the newsroom's
     workflow.article_withdraw(article=story, by=chief, reason="核实中")
     assert reachable(reader, image) == {404}  # at once: the content key moved on
     assert reachable(staff, image) == {200}
@@ -123,11 +126,12 @@ def test_behind_nginx_the_app_only_decides(settings, chief, django_assert_max_nu
     story = ArticleFactory()
     image = picture((600, 400))
     Photo.objects.create(article=story, image=image, alt_text="民警")
-    response = Client().get(image.file.url)
+    thumb = image.renditions.get(spec="thumb", format="jpeg").file
+    response = Client().get(thumb.url)
     assert response.status_code == 200 and response.content == b""
-    assert response["X-Accel-Redirect"] == f"/_media/{image.file.name}"
+    assert response["X-Accel-Redirect"] == f"/_media/{thumb.name}"
     assert response["Content-Type"] == "image/jpeg"
     # Kept as a public page: the next reader's answer runs no query.
     with django_assert_max_num_queries(1):  # the content generation, at most
-        again = Client().get(image.file.url)
+        again = Client().get(thumb.url)
     assert again["X-Accel-Redirect"] == response["X-Accel-Redirect"]

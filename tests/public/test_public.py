@@ -55,7 +55,8 @@ def test_photo_without_a_file_shows_caption_and_credit_without_an_image(client):
 def test_the_seed_photo_story_shows_its_drawn_stand_in(client, seed):
     html = client.get(seed[2].get_absolute_url()).text
     assert "<picture" in html and "示意图（非新闻照片）" in html
-    assert "乌兰察布公安局民警矛盾纠纷排查化解现场" in html and "沈翠英 摄" in html
+    assert "乌兰察布公安局民警矛盾纠纷排查化解现场" in html
+    assert "系统示意图" in html and "示意图 摄" not in html and "原图沈翠英 摄" in html
 
 
 def test_wrong_or_missing_slug_redirects_permanently_to_the_canonical_url(client, seed):

@@ -47,5 +47,9 @@ class Command(BaseCommand):
             io.BytesIO(draw()), by=system_user(), caption=photo.caption,
             credit="示意图", alt_text=ALT_TEXT,
         )  # fmt: skip
+        # The page's credit was for the lost photograph, not for this drawing: it stays in
+        # the caption, and the credit says what the picture is.
+        photo.caption = f"{photo.caption}（示意图：版面原图缺失，原图{photo.credit} 摄）"
+        photo.credit = "系统示意图"
         photo.alt_text = ALT_TEXT
-        photo.save(update_fields=["image", "alt_text"])
+        photo.save(update_fields=["image", "caption", "credit", "alt_text"])
