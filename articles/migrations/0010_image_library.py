@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': '图库图片',
-                'verbose_name_plural': '图库',
+                'verbose_name_plural': '图库图片',
                 'ordering': ['-uploaded_at', '-pk'],
             },
         ),

@@ -19,3 +19,11 @@ def act(page, action, comment=""):
     page.click(f"#workflow button[value={action}]")
     page.wait_for_load_state()
     assert page.locator(".messagelist .error").count() == 0, page.inner_text(".messagelist")
+
+
+def start_story(page, live_server, title, body, section="要闻"):
+    """Fill in a new story's form (not yet saved)."""
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_title", title)
+    page.select_option("#id_section", label=section)
+    page.fill("#id_body", body)

@@ -7,7 +7,7 @@ import pytest
 from articles.models import Article, Image
 
 from ..articles import photo_files
-from .helpers import act, login
+from .helpers import act, login, start_story
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,10 +21,7 @@ def test_a_reporters_picture_reaches_a_readers_phone(
     camera = tmp_path / "DSC_0042_线人家门口.jpg"
     camera.write_bytes(photo_files.jpeg_from_camera((4000, 2667)))
     page = login(new_page, live_server, "jizhe")
-    page.goto(f"{live_server.url}/admin/articles/article/add/")
-    page.fill("#id_title", "边境检查站的夜班")
-    page.select_option("#id_section", label="要闻")
-    page.fill("#id_body", "夜里十一点，检查站的灯还亮着。")
+    start_story(page, live_server, "边境检查站的夜班", "夜里十一点，检查站的灯还亮着。")
     page.click(".inline-group .add-row a")
     page.set_input_files("#id_photos-0-upload", str(camera))
     page.fill("#id_photos-0-caption", "图为民警在检查站查验过往车辆。")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.models import Article, State
 from tests.factories import ArticleFactory
 
-from .helpers import act, login
+from .helpers import act, login, start_story
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,10 +21,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_story_from_draft_to_withdrawn_in_the_admin(new_page, live_server, newsroom):
     # The reporter writes and submits.
     page = login(new_page, live_server, "jizhe")
-    page.goto(f"{live_server.url}/admin/articles/article/add/")
-    page.fill("#id_title", "白彦花派出所调解纠纷")
-    page.select_option("#id_section", label="要闻")
-    page.fill("#id_body", "4月27日下午，所长那顺吉日嘎拉进行“云端”调解。")
+    start_story(
+        page, live_server, "白彦花派出所调解纠纷", "4月27日下午，所长那顺吉日嘎拉进行“云端”调解。"
+    )
     page.click("input[name=_continue]")
     page.wait_for_selector("#workflow")
     article = Article.objects.get(title="白彦花派出所调解纠纷")
