@@ -24,6 +24,7 @@ from articles.images import CONTENT_TYPES
 from articles.models import Image
 from articles.selectors import public_images, visible_images
 
+from . import preview
 from .cache import cached
 
 
@@ -57,6 +58,14 @@ def _staff_may_fetch(request, name):
     return image_id is not None and visible_images(user).filter(pk=image_id).exists()
 
 
+def _previewed(request, name):
+    """A preview's picture: the token its page gave names a story that prints it."""
+    token = request.GET.get(preview.MEDIA_PARAMETER)
+    article = preview.previewed_article(token) if token else None
+    image_id = _image_id(name) if article else None
+    return image_id is not None and article.photos.filter(image_id=image_id).exists()
+
+
 def media(request, name):
     if not name.isprintable():  # NUL or another control character: no stored name has one
         raise Http404("没有这个文件。")
@@ -64,7 +73,7 @@ def media(request, name):
     if name.startswith("..") or not name.startswith("photos/"):
         raise Http404("没有这个文件。")
     public = _is_public(request, name)
-    if not public and not _staff_may_fetch(request, name):
+    if not public and not _staff_may_fetch(request, name) and not _previewed(request, name):
         raise Http404("没有这个文件。")
     extension = name.rsplit(".", 1)[-1].lower()
     content_type = CONTENT_TYPES.get(extension) or mimetypes.guess_type(name)[0]

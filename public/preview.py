@@ -7,17 +7,46 @@ was made), until the story is published (the link then leads to the public page)
 withdrawn or discarded, or the link expires (NEWSROOM_PREVIEW_HOURS).
 """
 
+import re
+
 from django.conf import settings
 from django.core import signing
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
 
 from articles.models import Article, State
 
 from .fragments import render_story
 
 SALT = "public.preview"
+# A preview's photo files carry this token: whoever may read the preview may fetch them.
+MEDIA_SALT = "public.preview-media"
+MEDIA_PARAMETER = "preview"
+_MEDIA_URL = re.compile(r"/media/photos/[^\"\s,?]+")
+
+
+def with_media_token(story, article):
+    """The rendered ``story`` with each of its photo files' addresses carrying a token for
+    ``article``: a draft's pictures are private (public.media), and a preview shows them."""
+    token = signing.dumps(article.pk, salt=MEDIA_SALT)
+    story = dict(story)
+    for part in ("head", "main"):
+        story[part] = mark_safe(_MEDIA_URL.sub(
+            lambda m: f"{m.group(0)}?{MEDIA_PARAMETER}={token}", story[part]
+        ))  # fmt: skip
+    return story
+
+
+def previewed_article(token):
+    """The article whose preview carried a photo file's ``token``, while a preview link
+    still shows it (not withdrawn or discarded), else None."""
+    try:
+        pk = signing.loads(token, salt=MEDIA_SALT, max_age=settings.NEWSROOM_PREVIEW_HOURS * 3600)
+    except signing.BadSignature:
+        return None
+    return Article.objects.filter(pk=pk).exclude(state=State.WITHDRAWN).first()
 
 
 def share_url(article):
@@ -64,7 +93,7 @@ def preview_response(request, article, *, banner):
         request,
         "articles/detail.html",
         {
-            "story": render_story(request, article),
+            "story": with_media_token(render_story(request, article), article),
             "related": "",
             "preview_banner": banner,
             "noindex": True,

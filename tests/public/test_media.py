@@ -135,3 +135,30 @@ def test_behind_nginx_the_app_only_decides(settings, chief, django_assert_max_nu
     with django_assert_max_num_queries(1):  # the content generation, at most
         again = Client().get(thumb.url)
     assert again["X-Accel-Redirect"] == response["X-Accel-Redirect"]
+
+
+def test_a_shared_preview_shows_the_drafts_pictures_and_nothing_more(chief):
+    import re
+
+    from public.preview import share_url
+
+    story = ArticleFactory(state=State.DRAFT, publish_at=None)
+    image = picture((900, 600))
+    Photo.objects.create(article=story, image=image, alt_text="民警")
+    other = picture((800, 600))  # another draft's picture
+    Photo.objects.create(article=ArticleFactory(state=State.DRAFT, publish_at=None),
+                         image=other, alt_text="x")  # fmt: skip
+    reader = Client()
+    page = reader.get(share_url(story)).content.decode()
+    shown = re.findall(r'src="(/media/[^"]+)"', page)
+    assert shown and all("?preview=" in url for url in shown)
+    assert all(reader.get(url).status_code == 200 for url in shown)
+    token = shown[0].split("?preview=")[1]
+    # The token opens this story's pictures only, and not once the story is withdrawn.
+    for url in urls(other):
+        assert reader.get(f"{url}?preview={token}").status_code == 404
+    assert reader.get(shown[0].split("?")[0]).status_code == 404
+    assert reader.get(shown[0].split("?")[0] + "?preview=forged").status_code == 404
+    story.state = State.WITHDRAWN
+    story.save()
+    assert reader.get(shown[0]).status_code == 404
