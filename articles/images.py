@@ -353,7 +353,7 @@ def move_focus(image, focal_x, focal_y):
     """Crops follow the new focal point: the renditions are made again under new names."""
     image.focal_x, image.focal_y = focal_x, focal_y
     with transaction.atomic():
-        image.save(update_fields=["focal_x", "focal_y"])
+        image.save(update_fields=["focal_x", "focal_y", "changed_at"])
         make_renditions(image, replace=True)
 
 

@@ -443,6 +443,8 @@ class Image(models.Model):
         on_delete=models.SET_NULL, related_name="+", editable=False,
     )  # fmt: skip
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now, editable=False)
+    # When its crops or description last changed: a page printing it is as new as this.
+    changed_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
         verbose_name = "图库图片"

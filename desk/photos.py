@@ -10,7 +10,9 @@ picture chosen).
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef
-from django.urls import reverse
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from agencies.models import Agency
@@ -27,13 +29,17 @@ from articles.selectors import (
 ACCEPT = "image/jpeg,image/png,image/webp"
 
 
+def rendition(image, spec):
+    """The picture's JPEG of ``spec`` (renditions prefetched), else the picture itself."""
+    found = (r for r in image.renditions.all() if r.spec == spec and r.format == "jpeg")
+    return next(found, image)
+
+
 def thumbnail(image, size=120):
     """The picture's thumbnail as an <img>, or a dash."""
     if image is None:
         return "（无图片文件）"
-    thumb = next((r for r in image.renditions.all() if r.spec == "thumb" and r.format == "jpeg"),
-                 None)  # fmt: skip
-    url = thumb.file.url if thumb else image.file.url
+    url = rendition(image, "thumb").file.url
     return format_html(
         '<img src="{}" alt="{}" width="{}" height="{}" class="newsroom-thumb" loading="lazy">',
         url, image.alt_text or image.caption[:40], size, size * 3 // 4,
@@ -104,15 +110,24 @@ class PhotoInline(admin.StackedInline):
     def preview(self, obj):
         return thumbnail(obj.image if obj and obj.image_id else None)
 
+    class Media:
+        # A picture chosen from the library shows at once, and fills what was left empty.
+        js = ["admin/js/photo_inline.js"]
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form.user = request.user  # who uploads: the library records it
         return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "image":
-            kwargs["queryset"] = visible_images(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name != "image":
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        kwargs["queryset"] = visible_images(request.user)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # Where photo_inline.js asks for a chosen picture's card (ImageAdmin.card_view).
+        widget = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper?
+        widget.attrs["data-card-url"] = reverse("admin:articles_image_changelist")
+        return field
 
     def get_queryset(self, request):
         return (
@@ -227,6 +242,20 @@ class ImageAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request).prefetch_related("renditions")
         return visible_images(request.user, queryset).annotate(_uses=Count("uses", distinct=True))
 
+    def get_urls(self):
+        card = path("<int:pk>/card/", self.admin_site.admin_view(self.card_view),
+                    name="articles_image_card")  # fmt: skip
+        return [card, *super().get_urls()]
+
+    def card_view(self, request, pk):
+        """What a story's form shows of a picture chosen from the library: its thumbnail and
+        the library's caption, credit and alt text (for the fields left empty)."""
+        image = get_object_or_404(self.get_queryset(request), pk=pk)
+        return JsonResponse({
+            "thumb": rendition(image, "thumb").file.url,
+            "caption": image.caption, "credit": image.credit, "alt_text": image.alt_text,
+        })  # fmt: skip
+
     def get_search_results(self, request, queryset, search_term):
         queryset, duplicates = super().get_search_results(request, queryset, search_term)
         return queryset, duplicates or bool(search_term)
@@ -274,8 +303,7 @@ class ImageAdmin(admin.ModelAdmin):
         if not obj.file:
             return "—"
         # The article column's size, not the original (which may be 20 MB).
-        shown = next((r for r in obj.renditions.all() if r.spec == "w800" and r.format == "jpeg"),
-                     obj)  # fmt: skip
+        shown = rendition(obj, "w800")
         return format_html(
             '<div class="newsroom-focal" data-focal-x="{}" data-focal-y="{}">'
             '<img src="{}" alt="{}" width="{}" height="{}"></div>'

@@ -32,7 +32,14 @@ def render_story(request, article):
         "url": article.get_absolute_url(),
         "title": article.title,
         "description": truncate(article.description, 120),
-        "updated_at": article.updated_at,
+        # A moved focal point makes new crops under new names: the page is as new as its
+        # newest picture (Last-Modified), or a cache revalidating by date keeps old names.
+        "updated_at": max(
+            [
+                article.updated_at,
+                *(p.image.changed_at for p in article.photos.all() if p.image is not None),
+            ]
+        ),
         "head": render_to_string("articles/story_head.html", context, request),
         "main": render_to_string("articles/story_main.html", context, request),
         "agency_ids": [agency.pk for agency in article.agencies.all()],

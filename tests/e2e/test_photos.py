@@ -2,6 +2,8 @@
 the story's form, through the three reviews, and shown on a 375 px phone at the size it
 needs, within the page's image budget."""
 
+import io
+
 import pytest
 
 from articles.models import Article, Image
@@ -66,3 +68,33 @@ def test_a_reporters_picture_reaches_a_readers_phone(
         assert "沈翠英 摄" in phone.inner_text("figure.photo figcaption")
     finally:
         context.close()
+
+
+def test_a_picture_chosen_from_the_library_shows_at_once(new_page, live_server, newsroom):
+    from django.contrib.auth import get_user_model
+
+    from articles import images
+
+    editor = get_user_model().objects.get(username="bianji")
+    image = images.accept(
+        io.BytesIO(photo_files.jpeg_from_camera((1600, 1000))), by=editor,
+        caption="图为满洲里公路口岸的货车通道。", credit="李明", alt_text="口岸的货车通道",
+    )  # fmt: skip
+    page = login(new_page, live_server, "bianji")
+    start_story(page, live_server, "口岸夜色", "夜里的口岸。")
+    page.click(".inline-group .add-row a")
+    page.click("#photos-0 .select2-selection")
+    # The dropdown's own search box (the multiple selects above have theirs inline).
+    page.fill(".select2-container--open .select2-search--dropdown .select2-search__field", "满洲里")
+    page.click(".select2-container--open .select2-results__option >> text=满洲里")
+    page.wait_for_selector("#photos-0 .field-preview img.newsroom-thumb")
+    assert page.input_value("#id_photos-0-credit") == "李明"
+    assert page.input_value("#id_photos-0-alt_text") == "口岸的货车通道"
+    assert "满洲里" in page.input_value("#id_photos-0-caption")
+    with page.expect_navigation():
+        page.click("input[name=_continue]")
+    errors = page.locator(".errorlist, .errornote")
+    assert errors.count() == 0, errors.all_inner_texts()
+    page.wait_for_selector("#workflow")
+    page.wait_for_load_state("networkidle")  # the form's own reports done: nothing in flight
+    assert Article.objects.get(title="口岸夜色").photos.get().image == image

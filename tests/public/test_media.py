@@ -162,3 +162,19 @@ def test_a_shared_preview_shows_the_drafts_pictures_and_nothing_more(chief):
     story.state = State.WITHDRAWN
     story.save()
     assert reader.get(shown[0]).status_code == 404
+
+
+def test_a_moved_focal_point_makes_the_page_newer_for_caches_that_ask_by_date():
+    story = ArticleFactory()
+    image = picture((900, 600))
+    Photo.objects.create(article=story, image=image, alt_text="民警")
+    first = Client().get(story.get_absolute_url())
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):
+        images.move_focus(image, 0.2, 0.5)
+        again = Client().get(
+            story.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+        )
+    assert again.status_code == 200  # not 304: the page names the new crops
+    assert again["Last-Modified"] != first["Last-Modified"]
+    new = image.renditions.get(spec="w800", format="jpeg").file.url
+    assert new in again.content.decode()
