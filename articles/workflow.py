@@ -171,11 +171,13 @@ def check_discard(article, user):
         raise WorkflowError("您没有放弃此修改稿的权限。")
 
 
+# In the order the desk shows the moves: the one forward first (at 终审 that is 签发), then
+# the way back, then the rest.
 CHECKS = {
     Action.SUBMIT: check_submit,
     Action.APPROVE: check_approve,
-    Action.RETURN: check_return,
     Action.PUBLISH: check_publish,
+    Action.RETURN: check_return,
     Action.WITHDRAW: check_withdraw,
     Action.RESTORE: check_restore,
     Action.CORRECT: check_correct,

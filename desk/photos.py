@@ -240,7 +240,10 @@ class ImageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("renditions")
-        return visible_images(request.user, queryset).annotate(_uses=Count("uses", distinct=True))
+        counted = visible_images(request.user, queryset).annotate(
+            _uses=Count("uses", distinct=True)
+        )
+        return counted.order_by("-uploaded_at", "-pk")  # Meta.ordering is dropped by GROUP BY
 
     def get_urls(self):
         card = path("<int:pk>/card/", self.admin_site.admin_view(self.card_view),

@@ -300,3 +300,15 @@ def test_edits_to_a_live_story_are_saved_as_its_revision(users):
         workflow.article_save_as_revision(
             article=live, by=users["chief"], content=content, links={}, photo_edits=[]
         )
+
+
+def test_the_forward_move_comes_first_at_every_stage(users):
+    article = ArticleFactory(state=State.DRAFT, publish_at=None, author=users["reporter"])
+    workflow.article_submit(article=article, by=users["reporter"])
+    for stage, forward in [(1, Action.APPROVE), (2, Action.APPROVE), (3, Action.PUBLISH)]:
+        article.refresh_from_db()
+        assert article.review_stage == stage
+        moves = workflow.available_actions(article, users["chief"])
+        assert moves.index(forward) < moves.index(Action.RETURN), (stage, moves)
+        if forward == Action.APPROVE:
+            workflow.article_approve(article=article, by=users["chief"])
