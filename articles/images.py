@@ -231,26 +231,25 @@ def _on_white(picture):
     return background
 
 
-def accept(upload, *, by=None, caption="", credit="", alt_text=""):
-    """The library's picture for ``upload`` (a Django UploadedFile or any file object):
-    a new one, stored clean with its renditions, or the one already made from the same
-    bytes. Raises Refused, storing nothing, when the file is not a picture we take."""
-    data = _read(upload)
-    digest = hashlib.sha256(data).hexdigest()
-    existing = Image.objects.filter(digest=digest).first()
-    if existing is not None:
-        return existing
+def _store(image, data):
+    """Store the picture in ``data`` clean into ``image`` (not yet saved): the pixels
+    re-encoded in their own format under a random name, with the record's sizes, digest,
+    camera and capture time. Returns the clean picture, for its renditions."""
     picture = _decode(data)
     fmt = picture.format
-    camera, taken_at = _record(picture)
+    image.camera, image.taken_at = _record(picture)
     clean = _clean(picture)
     stored = _encode(clean, fmt)
-    image = Image(
-        width=clean.width, height=clean.height, file_size=len(stored), digest=digest,
-        camera=camera, taken_at=taken_at, uploaded_by=by,
-        caption=caption, credit=credit, alt_text=alt_text,
-    )  # fmt: skip
+    image.width, image.height, image.file_size = clean.width, clean.height, len(stored)
+    image.digest = hashlib.sha256(data).hexdigest()
     image.file.save(f"upload.{ACCEPTED[fmt]}", ContentFile(stored), save=False)
+    return clean
+
+
+def _save_with_renditions(image, clean, *, replaced=None):
+    """Save ``image`` and make its renditions in one transaction; on failure the files just
+    written go, and nothing else changes. ``replaced``: a file to remove once it worked."""
+    image._made = []
     try:
         with transaction.atomic():
             image.save()
@@ -258,7 +257,31 @@ def accept(upload, *, by=None, caption="", credit="", alt_text=""):
     except BaseException:
         _delete_files([image.file.name, *(r.file.name for r in image._made)])
         raise
+    if replaced:
+        _delete_files([replaced])
+
+
+def accept(upload, *, by=None, caption="", credit="", alt_text=""):
+    """The library's picture for ``upload`` (a Django UploadedFile or any file object):
+    a new one, stored clean with its renditions, or the one already made from the same
+    bytes. Raises Refused, storing nothing, when the file is not a picture we take."""
+    data = _read(upload)
+    existing = Image.objects.filter(digest=hashlib.sha256(data).hexdigest()).first()
+    if existing is not None:
+        return existing
+    image = Image(uploaded_by=by, caption=caption, credit=credit, alt_text=alt_text)
+    _save_with_renditions(image, _store(image, data))
     return image
+
+
+def store_again(image):
+    """A picture stored before the library (its file under the uploader's name, with its
+    metadata; migration 0011) stored as an upload is, its record pointed at the clean copy
+    and its renditions made; the old file removed."""
+    old_name = image.file.name
+    with image.file.open("rb") as f:
+        data = f.read()
+    _save_with_renditions(image, _store(image, data), replaced=old_name)
 
 
 def crop_box(width, height, ratio, focal_x=0.5, focal_y=0.5):
@@ -311,9 +334,10 @@ def make_renditions(image, source=None, *, replace=False):
     image._made = []
     old = list(image.renditions.all())
     have = {(r.spec, r.format) for r in old} if not replace else set()
+    sizes = plan(image)
     wanted = [
         (name, fmt)
-        for name in plan(image)
+        for name in sizes
         for fmt in SPECS[name][2]
         if fmt in formats() and (name, fmt) not in have
     ]
@@ -323,7 +347,8 @@ def make_renditions(image, source=None, *, replace=False):
     stem = image.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     salt = hashlib.sha256(f"{image.focal_x:.3f},{image.focal_y:.3f}".encode()).hexdigest()[:6]
     sized = {}
-    for name, (box, size) in plan(image).items():
+    for name in dict.fromkeys(name for name, _fmt in wanted):  # each size once, if wanted
+        box, size = sizes[name]
         picture = source.crop(box) if box else source
         if picture.size != size:
             picture = PillowImage(picture).resize(size).image

@@ -3,28 +3,10 @@ added to articles.images.SPECS, or a restore without them), and, for a picture s
 the library (migration 0011: its file kept under the uploader's name, with its metadata),
 a clean copy under a random name."""
 
-import io
-
 from django.core.management.base import BaseCommand
 
 from articles import images
 from articles.models import Image
-
-
-def restore_clean(image):
-    """Store a legacy picture as an upload is stored, and point its record at the copy."""
-    with image.file.open("rb") as f:
-        data = f.read()
-    old_name = image.file.name
-    clean = images._clean(images._decode(data))
-    fmt = "PNG" if old_name.lower().endswith(".png") else "JPEG"
-    stored = images._encode(clean, fmt)
-    image.file.save(f"upload.{images.ACCEPTED[fmt]}", io.BytesIO(stored), save=False)
-    image.width, image.height, image.file_size = clean.width, clean.height, len(stored)
-    image.digest = images.hashlib.sha256(data).hexdigest()
-    image.save()
-    images._delete_files([old_name])
-    return clean
 
 
 class Command(BaseCommand):
@@ -37,9 +19,10 @@ class Command(BaseCommand):
         made = cleaned = failed = 0
         for image in Image.objects.order_by("pk").iterator():
             try:
-                source = restore_clean(image) if not image.digest else None
-                cleaned += source is not None
-                made += len(images.make_renditions(image, source, replace=replace))
+                if not image.digest:  # from before the library
+                    images.store_again(image)
+                    cleaned, made = cleaned + 1, made + len(image._made)
+                made += len(images.make_renditions(image, replace=replace))
             except (OSError, images.Refused) as exc:
                 failed += 1
                 self.stderr.write(f"图库图片 #{image.pk}（{image.file.name}）：{exc}")
