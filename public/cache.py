@@ -122,7 +122,7 @@ class PageCacheMiddleware:
     included), so a hit answers exactly as a miss did, 304s included. Never stored: a
     response that sets a cookie or varies on it (it belongs to one reader).
 
-    While the database is down, a page kept under the last key this process used is served
+    While the database is down, a page kept under the newest key any worker used is served
     (with its Age) for NEWSROOM_STALE_SECONDS; a page of an older key may show a story
     withdrawn since, so it never is. Anything else goes on to the view, which answers 503.
     """
@@ -150,9 +150,11 @@ class PageCacheMiddleware:
         except DatabaseErrors as exc:
             if not is_database_outage(exc):
                 raise
-            # The last key this process used, or (a worker that has served nothing since
-            # it started) the newest any worker used.
-            current = generation.last_key or cache.get(NEWEST_KEY)
+            # The newest key any worker used, or this process's own last one if newer (the
+            # shared cache unreachable too): a worker that has served nothing since another
+            # moved the key on still serves what readers last saw.
+            known = [key for key in (generation.last_key, cache.get(NEWEST_KEY)) if key]
+            current = max(known, key=_order, default=None)
             for stale in (entry, cache.get(key) if entry is None else None):
                 if stale is not None and stale[0] == current:
                     return self.replay(request, stale, stale=True)
