@@ -33,6 +33,36 @@ def _kind(line):
     return "plain"
 
 
+# A story is some thousands of characters, a whole page of the paper some tens of thousands.
+MAX_BODY_CHARACTERS = 100_000
+# Shapes no story has, on which Python-Markdown's parser takes quadratic time (seconds to
+# minutes of a worker for a few kilobytes) or gives up (RecursionError): quotes and lists
+# nested deeper than this, a paragraph with more opening brackets, more lines that are
+# nothing but list marks or rules.
+MAX_NESTING = 16
+MAX_BRACKETS = 500
+MAX_BARE_MARKS = 200
+_NESTING = re.compile(r"^((?:[ \t]*(?:>|[-*+]|\d+[.)])(?=[ \t>]|$)[ \t]*)+)", re.MULTILINE)
+_BARE_MARKS = re.compile(r"^[ \t>*+\-_=#]*$", re.MULTILINE)
+
+
+def unrenderable(text):
+    """Why ``text`` cannot be a story's body (too long, or a shape that stalls the
+    renderer), in Chinese; "" when it can."""
+    if len(text) > MAX_BODY_CHARACTERS:
+        return f"正文有 {len(text)} 个字符，超过上限 {MAX_BODY_CHARACTERS} 个，请分成几篇稿件。"
+    for marks in _NESTING.findall(text):
+        indent = len(marks) - len(marks.lstrip(" \t"))
+        if len(re.findall(r"[>*+\-]|\d+[.)]", marks)) + indent // 4 > MAX_NESTING:
+            return f"正文的引用或列表嵌套超过 {MAX_NESTING} 层，请检查正文格式。"
+    if any(block.count("[") > MAX_BRACKETS for block in text.split("\n\n")):
+        return f"正文一段里有超过 {MAX_BRACKETS} 个“[”，请检查正文格式。"
+    bare = sum(1 for line in _BARE_MARKS.findall(text) if line.strip())
+    if bare > MAX_BARE_MARKS:
+        return f"正文有 {bare} 行只有符号（分隔线或空列表项），请检查正文格式。"
+    return ""
+
+
 def render_markdown(text):
     """Markdown -> HTML with only the tags a story body needs; scripts, styles, event
     handlers and javascript: links are removed."""

@@ -11,14 +11,11 @@ logged and never undoes or fails the step.
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 
-from .roles import stage_count, stage_name, stage_permission
+from .roles import holders, stage_holders, stage_name, stage_permission
 
 
 def _link(article):
@@ -33,30 +30,12 @@ def _send(messages):
 
 
 def _able(permission_name):
-    app_label, codename = permission_name.split(".")
-    permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(groups__permissions=permission)
-            | Q(user_permissions=permission)
-            | Q(is_superuser=True)
-        )
-        .exclude(email="")
-        .distinct()
-    )
+    return holders(permission_name).exclude(email="")
 
 
 def stage_reviewers(stage):
-    """Who hears that a story waits at ``stage``: those for whom it is the last stage they
-    may approve, or, when there are none, all who may approve it."""
-    able = list(_able(stage_permission(stage)))
-    if stage == stage_count():
-        return able
-    following = stage_permission(stage + 1)
-    own = [user for user in able if not user.has_perm(following)]
-    return own or able
+    """Who hears that a story waits at ``stage``."""
+    return stage_holders(stage, _able(stage_permission(stage)))
 
 
 def waiting(article, stage):

@@ -101,3 +101,35 @@ def stage_name(stage):
     if stage == 1:
         return "初审"
     return "复审" if stage_count() == 3 else f"第{stage}审"
+
+
+def holders(permission_name):
+    """The active accounts holding ``permission_name`` (by group, by grant, or superusers)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    app_label, codename = permission_name.split(".")
+    permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(groups__permissions=permission)
+            | Q(user_permissions=permission)
+            | Q(is_superuser=True)
+        )
+        .distinct()
+    )
+
+
+def stage_holders(stage, able=None):
+    """Whose own stage ``stage`` is: those who may pass it and not the next (初审 is the
+    editors', 复审 the department heads', 终审 the chief's). Someone who may act at several
+    stages acts at the last of them; where nobody holds the stage as their own, all who may
+    pass it do. ``able``: those who may pass it, when already narrowed."""
+    able = list(holders(stage_permission(stage)) if able is None else able)
+    if stage == stage_count():
+        return able
+    following = stage_permission(stage + 1)
+    own = [user for user in able if not user.has_perm(following)]
+    return own or able

@@ -6,11 +6,23 @@ names it. In the newsroom, a user who may not see a story (a reporter, someone e
 sees nothing taken from it: not its title, its captions, nor the names found in it.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from agencies.models import Agency, Officer
 
-from .models import OPEN_STATES, Article, Image, Photo, State, Tag, TaggedArticle
+from .models import (
+    OPEN_STATES,
+    Action,
+    Article,
+    Image,
+    Photo,
+    State,
+    Tag,
+    TaggedArticle,
+    WorkflowEvent,
+)  # fmt: skip
+from .roles import stage_count, stage_permission
 
 
 def _live_naming(field):
@@ -95,3 +107,43 @@ def names_visible_to(user, queryset, field):
     named = Exists(Article.objects.filter(**{field: OuterRef("pk")}))
     own = Exists(Article.objects.filter(author=user, **{field: OuterRef("pk")}))
     return queryset.filter(~named | _live_naming(field) | own)
+
+
+# -- The desk's queues ------------------------------------------------------------------------
+
+
+def stages_of(user):
+    """The review stages ``user`` may pass a story through (1 = 初审 …)."""
+    return [
+        stage for stage in range(1, stage_count() + 1) if user.has_perm(stage_permission(stage))
+    ]
+
+
+def awaiting_review(user, queryset=None):
+    """Stories waiting at a stage ``user`` may pass, not their own: nobody reviews their own
+    copy."""
+    queryset = Article.objects.all() if queryset is None else queryset
+    return queryset.filter(state=State.REVIEW, review_stage__in=stages_of(user)).exclude(
+        author=user
+    )
+
+
+def with_stage_entered(queryset):
+    """Each story with ``entered_at``: when it reached its stage (its submission, or the
+    last approval), which is how long it has waited there."""
+    entered = WorkflowEvent.objects.filter(
+        article=OuterRef("pk"), action__in=[Action.SUBMIT, Action.APPROVE]
+    ).order_by("-created_at", "-pk")
+    return queryset.annotate(entered_at=Subquery(entered.values("created_at")[:1]))
+
+
+def own_open_stories(user):
+    """``user``'s stories still on the desk: drafts (a returned one with ``last_comment``,
+    the reviewer's reason), in review, and signed off for a time still to come."""
+    latest = WorkflowEvent.objects.filter(article=OuterRef("pk")).order_by("-created_at", "-pk")
+    waiting = Q(state__in=OPEN_STATES) | Q(state=State.PUBLISHED, publish_at__gt=timezone.now())
+    return (
+        Article.objects.filter(waiting, author=user)
+        .with_last_action()
+        .annotate(last_comment=Subquery(latest.values("comment")[:1]))
+    )

@@ -255,6 +255,16 @@ def action_label(action, article):
     return Action(action).label
 
 
+def step_label(event):
+    """A step taken, as the desk names it in timelines and notices: 送审, 初审通过, 复审退回,
+    签发… (an approval records the stage it entered; a return, the stage it left)."""
+    if event.action == Action.APPROVE and event.stage > 1:
+        return f"{stage_name(event.stage - 1)}通过"
+    if event.action == Action.RETURN and event.stage:
+        return f"{stage_name(event.stage)}退回"
+    return event.get_action_display()
+
+
 # -- Transitions ---------------------------------------------------------------------------
 
 
@@ -308,14 +318,16 @@ def _lock(article, *, seen_version=None, action=None):
     return fresh
 
 
-def _event(article, *, by, action, from_state, comment="", publish_at=None, created_at=None):
+def _event(
+    article, *, by, action, from_state, comment="", publish_at=None, created_at=None, stage=None
+):
     return WorkflowEvent.objects.create(
         article=article,
         actor=by,
         action=action,
         from_state=from_state,
         to_state=article.state,
-        stage=article.review_stage,
+        stage=article.review_stage if stage is None else stage,
         comment=comment,
         publish_at=publish_at,
         version=article.version,
@@ -331,7 +343,7 @@ def _transition(
     with transaction.atomic():
         fresh = _lock(article, seen_version=seen_version, action=action)
         CHECKS[Action.PUBLISH if action == Action.SCHEDULE else action](fresh, by)
-        from_state = fresh.state
+        from_state, from_stage = fresh.state, fresh.review_stage
         fresh.state = to_state
         fresh.review_stage = stage
         if publish_at is not None:
@@ -345,6 +357,9 @@ def _transition(
         event = _event(
             fresh, by=by, action=action, from_state=from_state, comment=comment,
             publish_at=publish_at,
+            # A return records the stage it came back from (复审退回); a move on, the stage
+            # it entered.
+            stage=from_stage if action == Action.RETURN else None,
         )  # fmt: skip
     article.refresh_from_db()
     return event

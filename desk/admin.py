@@ -1,4 +1,5 @@
 import csv
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -20,7 +21,7 @@ from taggit.models import Tag as TaggitTag
 from agencies.models import Agency, AgencyKind
 from articles import presence, workflow
 from articles.diff import article_rows, field_rows, record_at
-from articles.markup import count_characters
+from articles.markup import count_characters, unrenderable
 from articles.models import (
     CONTENT_FIELDS,
     Action,
@@ -33,21 +34,21 @@ from articles.models import (
     WorkflowEvent,
     display_name,
 )  # fmt: skip
-from articles.roles import stage_count, stage_name, stage_permission
+from articles.roles import stage_count, stage_holders, stage_name
 from articles.selectors import (
+    awaiting_review,
     names_visible_to,
     photo_target_articles,
+    stages_of,
     visible_articles,
 )  # fmt: skip
+from articles.slip import review_slip
 from public.preview import preview_response, share_url
 
 from . import directory  # noqa: F401  (registers the directory's admin)
+from .editor import preview_body
 from .photos import PhotoInline
-
-admin.site.site_header = "新闻编辑系统"
-admin.site.site_title = "新闻编辑系统"
-admin.site.index_title = "编辑部"
-
+from .proofing import proofread_view, proofreading_context
 
 # Our own Tag model (pinyin slugs) replaces taggit's, which stays unused.
 admin.site.unregister(TaggitTag)
@@ -119,7 +120,9 @@ class ArticleAdminForm(forms.ModelForm):
     saves nothing and the edits stay on screen; allowed, the edits are saved and the step
     taken in one transaction (ArticleAdmin.response_change)."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(
+        label="打开时的版本", widget=forms.HiddenInput, required=False
+    )
     request = None  # set by ArticleAdmin.get_form
 
     class Meta:
@@ -135,6 +138,13 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        problem = unrenderable(body)
+        if problem:
+            raise ValidationError(problem)
+        return body
 
     def _edited(self):
         return any(name != "loaded_version" for name in self.changed_data)
@@ -220,20 +230,15 @@ class QueueFilter(admin.SimpleListFilter):
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
-        return [("mine", "我的稿件"), ("review", "待我审核")]
+        return [("mine", "我的稿件"), ("review", "待我审核"), ("scheduled", "定时发布")]
 
     def queryset(self, request, queryset):
         if self.value() == "mine":
             return queryset.filter(author=request.user)
+        if self.value() == "scheduled":
+            return queryset.scheduled()
         if self.value() == "review":
-            stages = [
-                stage
-                for stage in range(1, stage_count() + 1)
-                if request.user.has_perm(stage_permission(stage))
-            ]
-            return queryset.filter(state=State.REVIEW, review_stage__in=stages).exclude(
-                author=request.user
-            )
+            return awaiting_review(request.user, queryset)
         return queryset
 
 
@@ -352,8 +357,9 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["bulk_submit", "bulk_approve", "bulk_publish"]
 
     class Media:
-        css = {"all": ["admin/css/desk.css"]}  # the story list reads like a budget
-        js = ["admin/js/character_count.js"]
+        # The story list reads like a budget; the form's body has a toolbar and a preview.
+        css = {"all": ["admin/css/desk.css", "admin/css/body_editor.css"]}
+        js = ["admin/js/character_count.js", "admin/js/body_editor.js", "admin/js/proofread.js"]
 
     def view_on_site(self, obj):
         # Only a live story has a public page: a draft, a revision or a scheduled story opens
@@ -378,7 +384,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return request.user.has_perm("articles.submit_article")
 
     def has_review_permission(self, request):
-        return any(request.user.has_perm(stage_permission(n)) for n in range(1, stage_count() + 1))
+        return bool(stages_of(request.user))
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
@@ -613,6 +619,11 @@ class ArticleAdmin(admin.ModelAdmin):
                 Action.APPROVE in actions and article.review_stage == stage_count()
             )),
             "events": article.events.select_related("actor"),
+            "slip": review_slip(article),
+            "next_people": [
+                display_name(user) for user in stage_holders(article.review_stage)
+                if user.pk != article.author_id
+            ] if article.state == State.REVIEW else [],
             "returned_by": last if returned else None,
             "other_editors": presence.others_editing(article, request.user),
             "stage_label": stage_name(article.review_stage)
@@ -622,6 +633,7 @@ class ArticleAdmin(admin.ModelAdmin):
             # A refused step shows the form again: with the time the chief typed.
             "schedule_value": request.POST.get("_workflow_publish_at", ""),
         }  # fmt: skip
+        context.update(proofreading_context(request, article))  # 校对, never a refusal
         if article.is_revision:
             live = article.revision_of
             context["live"] = live
@@ -660,6 +672,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return self.admin_site.admin_view(view)
 
         return [
+            path("preview-body/", wrap(preview_body), name="articles_article_preview_body"),
             path("<int:pk>/workflow/", wrap(self.workflow_view), name="articles_article_workflow"),
             path("<int:pk>/preview/", wrap(self.preview_view), name="articles_article_preview"),
             path("<int:pk>/share/", wrap(self.share_view), name="articles_article_share"),
@@ -676,6 +689,11 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
             path(
                 "<int:pk>/heartbeat/", wrap(self.heartbeat_view), name="articles_article_heartbeat"
+            ),
+            path(
+                "<int:pk>/proofread/",
+                wrap(partial(proofread_view, self)),
+                name="articles_article_proofread",
             ),
             *super().get_urls(),
         ]
@@ -893,7 +911,7 @@ class WorkflowEventAdmin(admin.ModelAdmin):
     """The audit trail: who did what to which story, and when. Export as CSV."""
 
     list_display = [
-        "created_at", "who", "action", "article", "from_state", "to_state", "stage_after",
+        "created_at", "who", "step", "article", "from_state", "to_state", "stage_after",
         "comment",
     ]  # fmt: skip
     list_filter = ["action", ActorFilter, "created_at"]
@@ -904,9 +922,15 @@ class WorkflowEventAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     readonly_fields = fields
 
+    @admin.display(description="操作", ordering="action")
+    def step(self, obj):
+        return workflow.step_label(obj)
+
     @admin.display(description="进入阶段")
     def stage_after(self, obj):
-        return stage_name(obj.stage) if obj.stage else "—"
+        # A return records the stage it left (see workflow.step_label), and enters none.
+        entered = obj.stage and obj.action != Action.RETURN
+        return stage_name(obj.stage) if entered else "—"
 
     search_fields = ["article__title", "comment"]
     list_select_related = ["actor", "article"]
@@ -951,7 +975,7 @@ class WorkflowEventAdmin(admin.ModelAdmin):
             writer.writerow([spreadsheet_safe(cell) for cell in [
                 timezone.localtime(event.created_at).isoformat(timespec="seconds"),
                 display_name(event.actor),
-                event.get_action_display(),
+                workflow.step_label(event),
                 event.article_id,
                 event.article.title,
                 event.get_from_state_display(),

@@ -1,7 +1,16 @@
 from django.contrib import admin
+from django.templatetags.static import static
+from django.utils.html import format_html
 
 from agencies.models import Agency, Officer
 from articles.selectors import names_visible_to
+
+
+@admin.display(description="已核实", ordering="verified")
+def verified_mark(obj):
+    """Django's yes/no icon, read out in Chinese (Django's own says "True" and "False")."""
+    icon, word = ("yes", "已核实") if obj.verified else ("no", "未核实")
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), word)
 
 
 class OfficerInline(admin.TabularInline):
@@ -16,7 +25,7 @@ class OfficerInline(admin.TabularInline):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["indented_name", "kind", "region", "parent", "verified"]
+    list_display = ["indented_name", "kind", "region", "parent", verified_mark]
     list_filter = ["kind", "verified", "region"]
     search_fields = ["name", "short_name", "aliases", "region"]
     autocomplete_fields = ["parent"]
@@ -45,7 +54,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 @admin.register(Officer)
 class OfficerAdmin(admin.ModelAdmin):
-    list_display = ["name", "agency", "unit", "title", "verified"]
+    list_display = ["name", "agency", "unit", "title", verified_mark]
     # Only the agencies of the officers this user may see (the full list would name them all).
     list_filter = ["verified", "title", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "unit", "agency__name"]

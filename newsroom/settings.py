@@ -61,7 +61,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "desk.apps.DeskAdminConfig",  # django.contrib.admin, its home page the desk's
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -258,6 +258,13 @@ NEWSROOM_BROWSER_CACHE_SECONDS = int(os.environ.get("NEWSROOM_BROWSER_CACHE_SECO
 
 # The site's name, shown in the header, feeds and the admin.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "北疆法治报")
+# What a Chinese news site must show at the foot of every page, each only when set: the ICP
+# record number (ICP备案号, linked to the MIIT's register), the public security record
+# number (公安备案号) and where to report illegal or harmful content (违法和不良信息举报).
+NEWSROOM_ICP_NUMBER = os.environ.get("NEWSROOM_ICP_NUMBER", "")
+NEWSROOM_PSB_NUMBER = os.environ.get("NEWSROOM_PSB_NUMBER", "")
+NEWSROOM_REPORT_PHONE = os.environ.get("NEWSROOM_REPORT_PHONE", "")
+NEWSROOM_REPORT_EMAIL = os.environ.get("NEWSROOM_REPORT_EMAIL", "")
 # Number of review stages (三审: 初审, 复审, 终审).
 NEWSROOM_REVIEW_STAGES = int(os.environ.get("NEWSROOM_REVIEW_STAGES", "3"))
 if NEWSROOM_REVIEW_STAGES < 1:
@@ -274,6 +281,14 @@ if not 1 <= NEWSROOM_REVISION_STAGE <= NEWSROOM_REVIEW_STAGES:
 NEWSROOM_PREVIEW_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_HOURS", "72"))
 # How long "X is editing this story" lasts without a sign of life, in seconds.
 NEWSROOM_EDIT_SESSION_SECONDS = int(os.environ.get("NEWSROOM_EDIT_SESSION_SECONDS", "120"))
+# Words 校对 flags wherever they appear, separated by commas or 、 ("截止=截至" also
+# suggests the word to use instead).
+NEWSROOM_PROOFREAD_WORDS = [
+    word.strip()
+    for part in env_list("NEWSROOM_PROOFREAD_WORDS")
+    for word in part.replace("，", "、").split("、")
+    if word.strip()
+]
 
 # Mail: the console in development; SMTP from EMAIL_* otherwise.
 if os.environ.get("EMAIL_HOST") or not DEBUG:

@@ -18,6 +18,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe, urlencode
 
@@ -143,6 +144,8 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
             return self.get_response(request)
+        if request.path.startswith(self.desk_prefix()):
+            return self.get_response(request)  # the desk's pages are never kept
         key = page_key(request)
         entry = local.get(key)  # this process's copy: then the shared cache is not asked
         try:
@@ -179,6 +182,12 @@ class PageCacheMiddleware:
             cache.set(key, entry, timeout=self.retention())
             local.set(key, entry, timeout=self.retention())
         return response
+
+    @staticmethod
+    @functools.cache
+    def desk_prefix():
+        """Where the desk lives (/admin/): no page there is public, so none is looked up."""
+        return reverse("admin:index")
 
     @staticmethod
     def retention():

@@ -35,9 +35,31 @@ def site_nav(request):
     return cached(request, "nav", build)
 
 
+def _psb_record(number):
+    """The record's digits (京公网安备11010502000001号 → 11010502000001): the public
+    security register's search takes them."""
+    return "".join(char for char in number if char.isascii() and char.isdigit())
+
+
+def footer():
+    """The registration numbers and reporting contact, those that are set."""
+    return {
+        "icp": settings.NEWSROOM_ICP_NUMBER,
+        "psb": settings.NEWSROOM_PSB_NUMBER,
+        "psb_record": _psb_record(settings.NEWSROOM_PSB_NUMBER),
+        "report_phone": settings.NEWSROOM_REPORT_PHONE,
+        "report_email": settings.NEWSROOM_REPORT_EMAIL,
+    }
+
+
 def page_shell(request):
-    """For the public pages' Jinja2 templates: the site's name and its navigation."""
-    return {"site_name": settings.NEWSROOM_SITE_NAME, "site_nav": site_nav(request)}
+    """For the public pages' Jinja2 templates: the site's name, its navigation and its
+    footer."""
+    return {
+        "site_name": settings.NEWSROOM_SITE_NAME,
+        "site_nav": site_nav(request),
+        "footer": footer(),
+    }
 
 
 def site(request):

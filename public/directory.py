@@ -15,10 +15,21 @@ from .views import StoryListMixin
 
 @public_page
 def agency_index(request):
-    # Ordered by path: a depth-first walk of the tree. Agencies found in copy appear with
-    # their first live story.
-    agencies = public_agencies()
-    return render(request, "agencies/index.html", {"agencies": agencies})
+    # Agencies found in copy appear with their first live story.
+    return render(request, "agencies/index.html", {"tree": agency_tree(public_agencies())})
+
+
+def agency_tree(agencies):
+    """``agencies`` as a tree: ``[{"agency", "children"}]``, each under its nearest
+    ancestor in the list (one not public yet is skipped, its children drawn under the
+    agency above it), siblings in the order given."""
+    nodes, roots = {}, []
+    for agency in sorted(agencies, key=lambda agency: agency.depth):
+        node = {"agency": agency, "children": []}
+        above = [pk for pk in agency.path_ids()[:-1] if pk in nodes]
+        (nodes[above[-1]]["children"] if above else roots).append(node)
+        nodes[agency.pk] = node
+    return roots
 
 
 def agency_header(request, slug):
@@ -39,6 +50,7 @@ def agency_header(request, slug):
         html = render_to_string("agencies/agency_header.html", context, request)
         return {
             "pk": agency.pk,
+            "slug": agency.slug,
             "path": agency.path,
             "name": agency.name,
             "html": html,

@@ -68,7 +68,7 @@ def test_story_from_draft_to_withdrawn_in_the_admin(new_page, live_server, newsr
 
         chief.goto(change_url)
         timeline = chief.inner_text(".timeline")
-        for step in ["送审", "审核通过", "定时发布", "更正", "撤稿"]:
+        for step in ["送审", "初审通过", "复审通过", "定时发布", "更正", "撤稿"]:
             assert step in timeline
         chief.goto(f"{live_server.url}/admin/articles/article/{article.pk}/versions/")
         versions = chief.locator("tbody tr").count()

@@ -1,0 +1,131 @@
+"""The desk's home page: each person's day at a glance, one click to each story.
+
+- 需修改: their stories a reviewer sent back, with the reason, first of all;
+- 我的稿件: their drafts, stories in review (at which stage) and stories signed off for later;
+- 待我审核: stories waiting at the stages they may pass, by stage, the longest waiting first;
+- 定时发布: what goes live next (for those who sign off);
+- 最近发布: what readers have just been given;
+- 我的通知: what others did to their stories (passed, returned, published, corrected…).
+
+Each panel is one bounded query, whatever the archive's size.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Action, Article, WorkflowEvent
+from articles.roles import stage_name
+from articles.selectors import (
+    awaiting_review,
+    own_open_stories,
+    sees_every_story,
+    with_stage_entered,
+)  # fmt: skip
+
+# Rows a panel shows; its heading counts them all, and links to the whole list.
+SHOWN = 10
+# What others do to a story that its author wants to hear of.
+NEWS = [
+    Action.APPROVE, Action.RETURN, Action.PUBLISH, Action.SCHEDULE, Action.WITHDRAW,
+    Action.RESTORE, Action.CORRECT, Action.PUBLISH_REVISION, Action.DISCARD, Action.REVERT,
+]  # fmt: skip
+
+
+def changelist(**params):
+    url = reverse("admin:articles_article_changelist")
+    return f"{url}?{'&'.join(f'{k}={v}' for k, v in params.items())}" if params else url
+
+
+def _light(queryset):
+    """A list's columns only: never the bodies."""
+    return queryset.select_related("section", "author").defer("body", "body_html", "summary")
+
+
+def own_panels(user):
+    """需修改 and 我的稿件: ``user``'s stories still on the desk, split by what they need."""
+    stories = list(_light(own_open_stories(user)).order_by("-updated_at", "-pk")[: SHOWN * 3])
+    returned = [story for story in stories if story.is_returned]
+    others = [story for story in stories if not story.is_returned]
+    return {
+        "returned": returned,
+        "mine": others[:SHOWN],
+        "mine_more": len(others) > SHOWN,
+        "mine_url": changelist(queue="mine"),
+    }
+
+
+def review_panel(user):
+    """待我审核: the count at each stage ``user`` may pass, and the longest waiting."""
+    waiting = awaiting_review(user)
+    counts = dict(
+        waiting.order_by()
+        .values_list("review_stage")
+        .annotate(n=Count("pk"))
+        .values_list("review_stage", "n")
+    )
+    if not counts:
+        return None
+    stories = with_stage_entered(_light(waiting)).order_by("entered_at", "pk")[:SHOWN]
+    return {
+        "stages": [
+            {
+                "name": stage_name(stage),
+                "count": n,
+                "url": changelist(queue="review", review_stage=stage),
+            }
+            for stage, n in sorted(counts.items())
+        ],
+        "total": sum(counts.values()),
+        "stories": list(stories),
+        "url": changelist(queue="review"),
+    }
+
+
+def scheduled_panel(user):
+    """定时发布: what goes live next, soonest first, for those who sign stories off."""
+    if not (user.has_perm("articles.publish_article") or sees_every_story(user)):
+        return None
+    upcoming = Article.objects.scheduled()
+    return {
+        "stories": list(_light(upcoming).order_by("publish_at", "pk")[:SHOWN]),
+        "total": upcoming.count(),
+        "url": changelist(queue="scheduled"),
+    }
+
+
+def published_panel():
+    """最近发布: the newest live stories (public already: anyone on the desk may see them)."""
+    return list(_light(Article.objects.live()).order_by("-publish_at", "-pk")[:SHOWN])
+
+
+def notifications(user):
+    """我的通知: the newest steps others took on ``user``'s stories."""
+    events = WorkflowEvent.objects.filter(article__author=user, action__in=NEWS).exclude(actor=user)
+    return list(events.select_related("article", "actor").order_by("-created_at", "-pk")[:SHOWN])
+
+
+def home_context(user):
+    return {
+        **own_panels(user),
+        "review": review_panel(user),
+        "scheduled": scheduled_panel(user),
+        "published": published_panel(),
+        "notifications": notifications(user),
+        "now": timezone.now(),
+        "may_write": user.has_perm("articles.add_article"),
+    }
+
+
+class DeskSite(admin.AdminSite):
+    """The admin as the newsroom's desk: its home page is the day's work, not an app list."""
+
+    site_header = "新闻编辑系统"
+    site_title = "新闻编辑系统"
+    index_title = "编辑部"
+    index_template = "admin/desk_home.html"
+
+    def index(self, request, extra_context=None):
+        context = {**home_context(request.user), **(extra_context or {})}
+        return super().index(request, context)
