@@ -93,7 +93,8 @@ OPEN_STATES = [State.DRAFT, State.REVIEW]
 # What a reader reads and an editor writes: what revert brings back, compare shows first and
 # publishing a revision copies into its live story.
 CONTENT_FIELDS = [
-    "kicker", "title", "subtitle", "summary", "body", "byline", "section_id", "featured",
+    "kicker", "title", "subtitle", "summary", "body", "byline", "source", "section_id",
+    "featured",
 ]  # fmt: skip
 
 
@@ -171,6 +172,14 @@ class Article(models.Model):
     )
     body_html = models.TextField(editable=False, default="")
     byline = models.CharField("作者", max_length=100, blank=True)
+    # Blank for the paper's own copy (most of it): the page then names the paper, and the
+    # edition and page an imported story was printed on (source_label).
+    source = models.CharField(
+        "来源",
+        max_length=100,
+        blank=True,
+        help_text="留空即为本报稿件（见报稿件另注见报日期和版次）；转载的稿件填写原发媒体或单位。",
+    )
     section = models.ForeignKey(
         Section, verbose_name="栏目", on_delete=models.PROTECT, related_name="articles"
     )
@@ -229,6 +238,17 @@ class Article(models.Model):
     )
     edition = models.DateField("版面日期", null=True, blank=True, editable=False)
     page = models.PositiveSmallIntegerField("版次", null=True, blank=True, editable=False)
+    # The page itself (数字报), written by the importer with ``edition`` and ``page``: see
+    # PrintPage for why a key and not a join on the two.
+    print_page = models.ForeignKey(
+        "PrintPage",
+        verbose_name="版面",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
     source_position = models.PositiveSmallIntegerField(
         "版面序号", null=True, blank=True, editable=False
     )
@@ -334,6 +354,23 @@ class Article(models.Model):
             if paragraph and not paragraph.startswith("#"):
                 return paragraph
         return self.title
+
+    @property
+    def source_name(self):
+        """Who published the story first: the source the desk typed, else the paper."""
+        return self.source or settings.NEWSROOM_SITE_NAME
+
+    @property
+    def source_label(self):
+        """来源 as the page prints it: the source the desk typed, else the paper itself,
+        with the edition and page a printed story appeared on (北疆法治报 2022年6月17日 第1版)."""
+        if self.source:
+            return self.source
+        name = settings.NEWSROOM_SITE_NAME
+        if self.edition and self.page:
+            edition = self.edition
+            return f"{name} {edition.year}年{edition.month}月{edition.day}日 第{self.page}版"
+        return name
 
     @property
     def status_label(self):
@@ -523,6 +560,88 @@ class Photo(models.Model):
     def clean(self):
         if self.image_id and not self.alt_text.strip():
             raise ValidationError({"alt_text": "有图片时必须填写替代文字。"})
+
+
+def pdf_upload_to(instance, filename):
+    """Like pictures: a random name (``epaper/2026/12/<token>.pdf``), never the uploader's."""
+    return f"epaper/{timezone.now():%Y/%m}/{secrets.token_urlsafe(12)}.pdf"
+
+
+class PrintPageQuerySet(models.QuerySet):
+    def live(self):
+        """The pages readers may see: those with a live story on them. An edition appears
+        only as its stories go live, and a page goes with its last withdrawn story."""
+        return self.filter(
+            models.Exists(Article.objects.live().filter(print_page=models.OuterRef("pk")))
+        )
+
+
+class PrintPage(models.Model):
+    """A page of the printed paper (版面): the edition's date, its number (版次) and its name
+    (版名), and, when the desk has one, its scan (a picture in the photo library) or PDF.
+
+    A story points at its page (``Article.print_page``) instead of being joined to it on
+    (edition, page): the page then comes with the story in the story's own query
+    (select_related: the article page's "见 2022年6月17日 第1版" costs no query), a page's
+    stories are one indexed lookup and an edition's one prefetch, whatever their number.
+    The story keeps ``edition`` and ``page`` as the importer's identity for a re-import;
+    the importer writes them with the key, and neither can be changed in the desk.
+    """
+
+    edition = models.DateField("版面日期")
+    number = models.PositiveSmallIntegerField("版次", validators=[MinValueValidator(1)])
+    name = models.CharField(
+        "版名", max_length=20, blank=True, help_text="如“要闻”“法治”；导入时从原稿的版头读取。"
+    )
+    image = models.ForeignKey(
+        Image, verbose_name="版面图", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="print_pages",
+        help_text="整版的扫描图，存入图库；读者只在本版有已发布稿件时看得到。",
+    )  # fmt: skip
+    pdf = models.FileField(
+        "版面 PDF", upload_to=pdf_upload_to, max_length=200, blank=True,
+        help_text="整版的 PDF；读者只在本版有已发布稿件时下载得到。",
+    )  # fmt: skip
+    pdf_size = models.PositiveIntegerField("PDF 大小", default=0, editable=False)
+
+    objects = PrintPageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "版面"
+        verbose_name_plural = "版面"
+        ordering = ["-edition", "number"]
+        get_latest_by = "edition"
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="print_page_unique_number"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="print_page_number"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def number_label(self):
+        return f"第{self.number}版"
+
+    @property
+    def pdf_size_label(self):
+        size = self.pdf_size
+        if size >= 1 << 20:
+            return f"{size / (1 << 20):.1f} MB"
+        return f"{max(1, round(size / 1024))} KB"
+
+    @property
+    def label(self):
+        """How the paper names the page: 2022年6月17日 第1版（要闻）."""
+        day = f"{self.edition.year}年{self.edition.month}月{self.edition.day}日"
+        return f"{day} {self.number_label}" + (f"（{self.name}）" if self.name else "")
+
+    def get_absolute_url(self):
+        return reverse("epaper:page", kwargs={"date": self.edition, "number": self.number})
+
+    def save(self, *args, **kwargs):
+        self.name = strip_controls(self.name).strip()
+        super().save(*args, **kwargs)
 
 
 class Correction(models.Model):

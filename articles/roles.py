@@ -26,6 +26,8 @@ _EDITOR = [
     "agencies.add_agency", "agencies.change_agency",
     "agencies.add_officer", "agencies.change_officer",
     "articles.change_tag", "articles.delete_image",
+    # The printed pages (数字报): name them, give them a scan or PDF.
+    "articles.view_printpage", "articles.change_printpage",
 ]  # fmt: skip
 _DIRECTOR = [*_EDITOR, "articles.review_second", "articles.correct_article"]
 _CHIEF = [

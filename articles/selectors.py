@@ -47,10 +47,13 @@ def public_tags():
 
 
 def public_images():
-    """Pictures readers may fetch: those a live story prints."""
+    """Pictures readers may fetch: those a live story prints, and the scans of printed
+    pages readers may see (a page with a live story on it)."""
+    from .models import PrintPage
+
     return Image.objects.filter(Exists(Photo.objects.filter(
         image=OuterRef("pk"), article__in=Article.objects.live()
-    )))  # fmt: skip
+    )) | Exists(PrintPage.objects.live().filter(image=OuterRef("pk"))))  # fmt: skip
 
 
 # -- The newsroom ---------------------------------------------------------------------------

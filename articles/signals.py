@@ -14,7 +14,7 @@ from .search import update_search_vector
 # Models whose rows readers can see (directly, or through a page that shows them).
 PUBLIC_MODELS = [
     "articles.Article", "articles.Section", "articles.Photo", "articles.Image",
-    "articles.Rendition", "articles.Correction",
+    "articles.Rendition", "articles.Correction", "articles.PrintPage",
     "articles.Tag", "articles.TaggedArticle", "agencies.Agency", "agencies.Officer",
 ]  # fmt: skip
 # Models that only the newsroom sees, and the generation itself.

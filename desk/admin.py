@@ -45,7 +45,7 @@ from articles.selectors import (
 from articles.slip import review_slip
 from public.preview import preview_response, share_url
 
-from . import directory  # noqa: F401  (registers the directory's admin)
+from . import directory, epaper  # noqa: F401  (register the directory's and 数字报's admin)
 from .editor import preview_body
 from .photos import PhotoInline
 from .proofing import proofread_view, proofreading_context
@@ -129,7 +129,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         # The admin passes the fields of its fieldsets; these are the editable ones.
         fields = [
-            "kicker", "title", "subtitle", "byline", "section", "summary", "body",
+            "kicker", "title", "subtitle", "byline", "source", "section", "summary", "body",
             "agencies", "officers", "tags", "featured", "slug",
         ]  # fmt: skip
         field_classes = {"summary": TextareaField, "body": TextareaField}
@@ -345,8 +345,8 @@ class ArticleAdmin(admin.ModelAdmin):
         "version", "printed_on", "character_count",
     ]  # fmt: skip
     fieldsets = [
-        (None, {"fields": ["kicker", "title", "subtitle", "byline", "section", "summary", "body",
-                           "character_count", "loaded_version"]}),
+        (None, {"fields": ["kicker", "title", "subtitle", "byline", "source", "section",
+                           "summary", "body", "character_count", "loaded_version"]}),
         ("关联", {"fields": ["agencies", "officers", "tags"]}),
         ("状态", {"fields": ["status", "stage", "publish_at", "featured", "slug",
                              "first_published_at", "updated_at", "writer", "version",

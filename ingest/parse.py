@@ -10,6 +10,11 @@ A page document holds several stories::
     图为……。 / 沈翠英 摄         a photo: its caption sentence and its credit line
     ……逆行而上。(沈翠英)        a trailing (姓名) is the byline
 
+Above the first headline a scan may keep the page's folio (版头): the edition's date, the
+page's number and its name, as papers print them (``2022年6月17日 星期五 第1版 要闻``,
+``内蒙古法制报 · 2022年6月17日 · 第01版：要闻 · 责任编辑：王丽萍``); `parse_document`
+returns it with the stories. Anything else above the first headline is refused.
+
 The scan leaves scars that are mended here: paragraphs cut in two by column breaks, ASCII
 punctuation between Chinese characters. Agencies and officers named in the copy are linked
 to the records that exist, or created for an editor to verify.
@@ -18,7 +23,9 @@ to the records that exist, or created for an editor to verify.
 `import_page` writes everything in one transaction, so a bad document writes nothing.
 """
 
+import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from chinese.bylines import format_byline, is_byline, people
@@ -44,6 +51,22 @@ CLOSERS = set("”’」』）)》】\"'")
 NEVER_FIRST = set("，,。、；;：:！!？?）)》】”’")
 SUMMARY_LENGTH = 150
 
+# The folio's parts (read after NFKC, so full-width digits are digits).
+CHINESE_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九十", start=0)}
+FOLIO_PAGE_RE = re.compile(r"第\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*版")
+FOLIO_DATE_RE = re.compile(r"(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?")
+FOLIO_WEEKDAY_RE = re.compile(r"星期([一二三四五六日天])")
+# The page's name: right after its number (第1版 要闻, 第1版：要闻), or labelled (版名：要闻).
+PAGE_NAME = r"([\u4e00-\u9fff]{2,8}(?:[·・][\u4e00-\u9fff]{2,8})?)"
+FOLIO_NAME_RE = re.compile(rf"^[\s:：·・|｜/\-—]*{PAGE_NAME}")
+FOLIO_LABELLED_NAME_RE = re.compile(rf"版名\s*[:：]\s*{PAGE_NAME}")
+# What follows a page number without being its name.
+NOT_A_PAGE_NAME = ("星期", "责任编辑", "责编", "编辑", "美编", "校对", "本版", "版式")
+# A file name that names the page: 20220617_01_要闻.txt, 第1版要闻.txt, 01版-法治.txt.
+FILE_NAME_RE = re.compile(
+    r"(?:第\s*\d{1,2}\s*版|(?<!\d)\d{1,2}\s*版?)[\s_\-·.：:]*([\u4e00-\u9fff]{2,8})(?=[\s_\-.]|$)"
+)
+
 
 class PageImportError(ValueError):
     """A document that cannot be imported; the message names the line."""
@@ -51,6 +74,17 @@ class PageImportError(ValueError):
     def __init__(self, message, line=None):
         self.line = line
         super().__init__(f"第 {line} 行：{message}" if line else message)
+
+
+@dataclass
+class PageHeader:
+    """The folio above a page's first headline: what it gives (None or "" where it is
+    silent), and its line."""
+
+    date: datetime.date | None
+    number: int | None
+    name: str
+    line: int
 
 
 @dataclass
@@ -247,12 +281,89 @@ def _finish(article):
     return article
 
 
+def _page_number(text):
+    if text.isdigit():
+        return int(text)
+    digits = [CHINESE_DIGITS[c] for c in text]
+    if 10 not in digits:
+        return digits[0] if len(digits) == 1 else None
+    # 十 = 10, 十二 = 12, 二十 = 20, 二十一 = 21
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (CHINESE_DIGITS[tens] if tens else 1) * 10 + (CHINESE_DIGITS[ones] if ones else 0)
+
+
+def _read_folio(text, line):
+    """The page header in ``text`` (the paragraphs above the first headline), or None when
+    it names no page (第N版): then it is not a folio."""
+    folio = unicodedata.normalize("NFKC", text)
+    page = FOLIO_PAGE_RE.search(folio)
+    if page is None:
+        return None
+    number = _page_number(page.group(1))
+    if not number:
+        raise PageImportError(f"版头的版次“{page.group(0)}”无法识别。", line=line)
+    date = None
+    if found := FOLIO_DATE_RE.search(folio):
+        try:
+            date = datetime.date(*(int(part) for part in found.groups()))
+        except ValueError:
+            raise PageImportError(f"版头的日期“{found.group(0)}”不存在。", line=line) from None
+        if weekday := FOLIO_WEEKDAY_RE.search(folio):
+            printed = "一二三四五六日".index(weekday.group(1).replace("天", "日"))
+            if printed != date.weekday():
+                actual = "一二三四五六日"[date.weekday()]
+                raise PageImportError(
+                    f"版头的日期“{found.group(0)}”是星期{actual}，版头却写星期{weekday.group(1)}，"
+                    "请核对原稿。",
+                    line=line,
+                )
+    name = ""
+    labelled = FOLIO_LABELLED_NAME_RE.search(folio)
+    after = FOLIO_NAME_RE.match(folio[page.end() :])
+    if labelled:
+        name = labelled.group(1)
+    elif after:
+        # 第1版要闻责任编辑：…, printed without a space: the name ends where the credits begin.
+        name = re.split("|".join(NOT_A_PAGE_NAME), after.group(1))[0]
+        name = name if len(name) >= 2 else ""
+    return PageHeader(date=date, number=number, name=name.replace("・", "·"), line=line)
+
+
+def page_name_from_filename(file_name):
+    """The page's name, when its file name gives one after the page's number
+    (20220617_01_要闻.txt, 第1版要闻.txt); else ""."""
+    stem = file_name.rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    found = FILE_NAME_RE.search(stem)
+    return found.group(1) if found else ""
+
+
 def parse_page(text):
     """The stories of a page document, mended and normalised. Touches no database."""
+    return parse_document(text)[1]
+
+
+def parse_document(text):
+    """``(header, stories)`` of a page document: its folio (a PageHeader, or None when it
+    has none) and its stories, mended and normalised. Touches no database."""
+    items = _lines(text)
+    first_heading = next((i for i, item in enumerate(items) if item[0] == "h"), len(items))
+    header = None
+    if first_heading:
+        _, _, _, line = items[0]
+        header = _read_folio(" ".join(content for _, _, content, _ in items[:first_heading]), line)
+        if header is None:
+            raise PageImportError("正文或小标题之前没有稿件标题（# 或 ## 开头的行）。", line=line)
+    return header, _stories(items[first_heading:])
+
+
+def _stories(items):
     articles = []
     current = None
     previous_kind = None
-    for kind, level, content, line in _lines(text):
+    for kind, level, content, line in items:
         if kind == "h" and level <= 2:
             if (
                 level == 2

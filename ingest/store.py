@@ -12,7 +12,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyKind, Officer
 from agencies.models import AgencyKind as K
 from articles.generation import one_bump
-from articles.models import Article, Photo, Section, State
+from articles.models import Article, Photo, PrintPage, Section, State
 from articles.roles import system_user
 from articles.workflow import (
     WorkflowError,
@@ -21,7 +21,7 @@ from articles.workflow import (
     article_revise_from_import,
 )
 from ingest.entities import DIVISION_BODIES, find_mentions
-from ingest.parse import PageImportError, parse_page
+from ingest.parse import PageImportError, page_name_from_filename, parse_document
 from ingest.places import REGION, places
 
 # -- Writing -------------------------------------------------------------------------------
@@ -33,6 +33,9 @@ class ImportReport:
     updated: list[Article] = field(default_factory=list)
     unchanged: list[Article] = field(default_factory=list)
     revised: list[Article] = field(default_factory=list)  # pending revisions of live stories
+    print_page: PrintPage | None = None
+    # What the operator should know: a folio overridden by an option, a name kept.
+    warnings: list[str] = field(default_factory=list)
     new_agencies: list[Agency] = field(default_factory=list)
     new_officers: list[Officer] = field(default_factory=list)
 
@@ -302,6 +305,37 @@ def _label(article):
     return f"#{article.pk}《{article.title}》（{article.status_label}）"
 
 
+def _agree(what, given, printed, report, shown=str):
+    """``given`` (an option), else what the folio printed: an option wins over a folio
+    it contradicts (a misread scan), and the report says so."""
+    if given is None:
+        return printed
+    if printed not in (None, "") and printed != given:
+        report.warnings.append(f"版头的{what}是{shown(printed)}，按指定的{shown(given)}导入。")
+    return given
+
+
+def _print_page(edition, number, *, given_name, printed_name, report):
+    """The page (版面) the stories are printed on, made when new. A name given as an option
+    is recorded; one read from the folio or the file name names a page that has none (the
+    desk may have corrected it since)."""
+    page = PrintPage.objects.filter(edition=edition, number=number).first()
+    if page is None:
+        page = PrintPage(edition=edition, number=number, name=given_name or printed_name)
+    elif given_name and page.name != given_name:
+        page.name = given_name
+    elif printed_name and not page.name:
+        page.name = printed_name
+    elif printed_name and page.name != printed_name:
+        report.warnings.append(f"版名保留为“{page.name}”（原稿为“{printed_name}”）。")
+        return page
+    else:
+        return page
+    _clean(page, f"版面“{page}”", exclude=[])
+    page.save()
+    return page
+
+
 @transaction.atomic
 @one_bump()  # the generation is bumped once, last (see caching.one_bump)
 def import_page(
@@ -310,7 +344,8 @@ def import_page(
     source,
     section,
     date=None,
-    page=1,
+    page=None,
+    page_name=None,
     publish=False,
     sections_by_position=None,
     by=None,
@@ -318,8 +353,10 @@ def import_page(
 ):
     """Import (or re-import) a page document; returns an `ImportReport`.
 
-    A page is the edition ``date`` (today when not given) and its number ``page``; each
-    story is its position on the page. ``source`` (the file name) is only recorded.
+    A page is the edition ``date`` and its number ``page``, taken from the document's folio
+    (版头) when not given (then today and 1); each story is its position on the page, and
+    the page (PrintPage) is recorded with its name (版名): ``page_name``, else the folio's,
+    else one the file name gives. ``source`` (the file name) is only recorded.
     Importing a page again:
 
     - a story whose text is the same is left alone (a re-import of an unchanged page
@@ -335,7 +372,7 @@ def import_page(
     it), and published then with ``publish``. ``sections_by_position`` maps a story's
     position on the page (1-based) to a section slug.
     """
-    parsed = parse_page(text)
+    header, parsed = parse_document(text)
     sections = {}
     wanted = {section, *(sections_by_position or {}).values()}
     for slug in wanted:
@@ -346,14 +383,22 @@ def import_page(
     for position in sections_by_position or {}:
         if not 1 <= position <= len(parsed):
             raise PageImportError(f"版面上没有第 {position} 篇稿件（共 {len(parsed)} 篇）。")
-    if not isinstance(page, int) or page < 1:
+    if page is not None and (not isinstance(page, int) or page < 1):
         raise PageImportError("版次必须是正整数。")
 
+    report = ImportReport()
     by = by or system_user()
+    date = _agree("日期", date, header and header.date, report, shown=lambda d: f"{d:%Y-%m-%d}")
+    page = _agree("版次", page, header and header.number, report, shown=lambda n: f"第 {n} 版")
+    page = page or 1
     now = _page_time(date, 6) if date else timezone.now()
     edition = date or timezone.localdate()
     where = f"{edition:%Y-%m-%d} 第 {page} 版（{source}）"
-    report = ImportReport()
+    report.print_page = print_page = _print_page(
+        edition, page, given_name=(page_name or "").strip(),
+        printed_name=(header.name if header else "") or page_name_from_filename(source),
+        report=report,
+    )  # fmt: skip
     directory = _Directory(report)
     refused = []
     for position, story in enumerate(parsed, start=1):
@@ -399,6 +444,7 @@ def import_page(
                 featured=position == 1,  # the page's lead story (头条)
             )
         article.source_document = source
+        article.print_page = print_page
         for name, value in content.items():
             setattr(article, name, value)
         article.full_clean(exclude=["slug", "tags"])

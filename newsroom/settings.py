@@ -192,6 +192,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # before it is decoded).
 NEWSROOM_PHOTO_MAX_BYTES = int(os.environ.get("NEWSROOM_PHOTO_MAX_BYTES", 20 << 20))
 NEWSROOM_PHOTO_MAX_PIXELS = int(os.environ.get("NEWSROOM_PHOTO_MAX_PIXELS", 50_000_000))
+# A printed page's PDF (数字报), in bytes.
+NEWSROOM_EPAPER_PDF_MAX_BYTES = int(os.environ.get("NEWSROOM_EPAPER_PDF_MAX_BYTES", 50 << 20))
 # Media files are answered by the app, which decides who may have them (public.media): with
 # this set (the deploy's nginx: "/_media/"), it answers with X-Accel-Redirect and the web
 # server sends the bytes; without it (development, tests), the app sends them itself.

@@ -1,5 +1,6 @@
-"""Rendered fragments of public pages: a story's own part of its page, its related stories,
-and list items, each kept under the content key (public.cache).
+"""Rendered fragments of public pages: a story's own part of its page, what follows it
+(上一篇/下一篇, related stories, sharing), and list items, each kept under the content key
+(public.cache).
 
 Rendering is most of what an uncached page costs: Django's template engine spends far more
 time on a story's header, photos, body, corrections and links than the database does
@@ -11,25 +12,32 @@ import hashlib
 from django.conf import settings
 from django.db.models import Q
 from django.template.loader import get_template, render_to_string
+from django.utils import timezone
 from markupsafe import Markup
 
 from articles.generation import content_key
 from articles.models import Article, TaggedArticle
+from articles.slip import responsible_editor
 from chinese.typography import truncate
 
-from .cache import FRAGMENT_SECONDS, cached, local
+from .cache import FRAGMENT_SECONDS, cached, local, origin
+from .share import qr_svg
+from .templatetags.newsroom import picture
 
-RELATED = 5
+RELATED = 4
 RELATED_CANDIDATES = 50
 
 
 def render_story(request, article):
     """The parts of an article page that belong to the story itself."""
-    context = {"article": article}
+    # 责任编辑 from the workflow's record (one query), never typed in.
+    context = {"article": article, "editor": responsible_editor(article)}
     return {
         "pk": article.pk,
         "slug": article.slug,
         "url": article.get_absolute_url(),
+        "section_id": article.section_id,
+        "publish_at": article.publish_at,
         "title": article.title,
         "description": truncate(article.description, 120),
         # A moved focal point makes new crops under new names: the page is as new as its
@@ -53,7 +61,7 @@ def live_story(request, pk):
     def build():
         article = (
             Article.objects.live()
-            .select_related("section")
+            .select_related("section", "print_page")
             .prefetch_related(
                 "photos__image__renditions", "corrections", "agencies", "officers", "tags"
             )
@@ -65,37 +73,107 @@ def live_story(request, pk):
     return cached(request, f"story:{pk}", build)
 
 
-def related_stories(request, story):
-    """The newest live stories sharing an agency or a tag with ``story``, rendered (empty
-    when there are none)."""
+def related_ids(story, count):
+    """A subquery: the ids of the ``count`` newest live stories sharing an agency or a tag
+    with ``story`` (None when it has neither)."""
+    pk, agency_ids, tag_ids = story["pk"], story["agency_ids"], story["tag_ids"]
+    if not agency_ids and not tag_ids:
+        return None
+    # From the link tables (bounded), not by joining the whole archive.
+    by_agency = (
+        Article.agencies.through.objects.filter(agency_id__in=agency_ids)
+        .order_by("-article_id")
+        .values("article_id")[:RELATED_CANDIDATES]
+    )
+    by_tag = (
+        TaggedArticle.objects.filter(tag_id__in=tag_ids)
+        .order_by("-content_object_id")
+        .values("content_object_id")[:RELATED_CANDIDATES]
+    )
+    return (
+        Article.objects.live()
+        .filter(Q(pk__in=by_agency) | Q(pk__in=by_tag))
+        .exclude(pk=pk)
+        .order_by("-publish_at", "-pk")
+        .values("pk")[:count]
+    )
+
+
+def _render(template_name, context):
+    return Markup(render_to_string(template_name, context, using="jinja2"))
+
+
+def _order(article):
+    return article.publish_at, article.pk
+
+
+def _link(article, *, thumb=False):
+    published = timezone.localtime(article.publish_at)
+    photo = article.pictures[0] if thumb and article.pictures else None
+    return {
+        "url": article.get_absolute_url(),
+        "title": article.title,
+        "datetime": published.isoformat(timespec="seconds"),
+        "date": f"{published.year}年{published.month}月{published.day}日",
+        "thumb": Markup(picture(photo.image, "thumb", photo.alt_text)) if photo else Markup(),
+    }
+
+
+def around_story(request, story):
+    """What follows the live ``story`` on its page, rendered: ``pager``, 上一篇 and 下一篇
+    (the live stories of its section just before and after it by publication time), and
+    ``related``, up to RELATED of the newest live stories sharing an agency or a tag with
+    it, with thumbnails (neither repeats 上一篇 or 下一篇). One query finds them all, and
+    two their pictures."""
 
     def build():
-        pk, agency_ids, tag_ids = story["pk"], story["agency_ids"], story["tag_ids"]
-        if not agency_ids and not tag_ids:
-            return Markup()
-        # From the link tables (bounded), not by joining the whole archive.
-        by_agency = (
-            Article.agencies.through.objects.filter(agency_id__in=agency_ids)
-            .order_by("-article_id")
-            .values("article_id")[:RELATED_CANDIDATES]
+        pk, at = story["pk"], story["publish_at"]
+        in_section = Article.objects.live().filter(section_id=story["section_id"])
+        older = in_section.filter(Q(publish_at__lt=at) | Q(publish_at=at, pk__lt=pk))
+        newer = in_section.filter(Q(publish_at__gt=at) | Q(publish_at=at, pk__gt=pk))
+        wanted = Q(pk__in=older.order_by("-publish_at", "-pk").values("pk")[:1]) | Q(
+            pk__in=newer.order_by("publish_at", "pk").values("pk")[:1]
         )
-        by_tag = (
-            TaggedArticle.objects.filter(tag_id__in=tag_ids)
-            .order_by("-content_object_id")
-            .values("content_object_id")[:RELATED_CANDIDATES]
-        )
-        rows = (
+        # Two more than shown: 上一篇 and 下一篇 may be among them.
+        related = related_ids(story, RELATED + 2)
+        if related is not None:
+            wanted |= Q(pk__in=related)
+        rows = list(
             Article.objects.live()
-            .filter(Q(pk__in=by_agency) | Q(pk__in=by_tag))
-            .exclude(pk=pk)
-            .only("pk", "slug", "title", "publish_at")
-            .order_by("-publish_at", "-pk")[:RELATED]
+            .filter(wanted)
+            .only("pk", "slug", "title", "publish_at", "section_id")
+            .with_pictures()
         )
-        related = [{"url": a.get_absolute_url(), "title": a.title} for a in rows]
-        html = render_to_string("includes/related.html", {"related": related}, using="jinja2")
-        return Markup(html)
+        # Every row is 上一篇, 下一篇 or related: the newest of the section's older ones is
+        # the one just before (a related story of the section is never nearer).
+        here = (at, pk)
+        same = [a for a in rows if a.section_id == story["section_id"]]
+        before = max((a for a in same if _order(a) < here), key=_order, default=None)
+        after = min((a for a in same if _order(a) > here), key=_order, default=None)
+        neighbours = {a.pk for a in (before, after) if a is not None}
+        others = sorted((a for a in rows if a.pk not in neighbours), key=_order, reverse=True)
+        return {
+            "pager": _render(
+                "includes/pager.html",
+                {"before": before and _link(before), "after": after and _link(after)},
+            ),
+            "related": _render(
+                "includes/related.html",
+                {"related": [_link(a, thumb=True) for a in others[:RELATED]]},
+            ),
+        }
 
-    return cached(request, f"related:{story['pk']}", build)
+    return cached(request, f"around:{story['pk']}", build)
+
+
+def share_links(request, story):
+    """The story's share block: 复制链接 and the WeChat QR code of its canonical address."""
+    url = origin(request) + story["url"]
+
+    def build():
+        return _render("includes/share.html", {"url": url, "qr": Markup(qr_svg(url))})
+
+    return cached(request, f"share:{story['url']}", build)
 
 
 def query_key(query):

@@ -1,10 +1,12 @@
-"""Photo files, to those who may have them.
+"""Photo files and printed pages' PDFs, to those who may have them.
 
 A picture's files (the original and its renditions) reach readers only while a live story
-prints it; before that, and from the moment its story is withdrawn, only the newsroom may
-fetch them, and anyone else gets the 404 of a file that never existed. Readers' answers
-are public pages (the page cache keeps them under the content key, so a withdrawal closes
-them at once) that browsers and proxies may keep for NEWSROOM_MEDIA_PUBLIC_SECONDS.
+prints it, or while it is the scan of a page with a live story (数字报); a page's PDF only
+while the page has a live story. Before that, and from the moment the story is withdrawn,
+only the newsroom may fetch them, and anyone else gets the 404 of a file that never
+existed. Readers' answers are public pages (the page cache keeps them under the content
+key, so a withdrawal closes them at once) that browsers and proxies may keep for
+NEWSROOM_MEDIA_PUBLIC_SECONDS.
 
 Behind the deploy's web server (NEWSROOM_MEDIA_ACCEL_REDIRECT set), the answer is only the
 decision: an ``X-Accel-Redirect`` to an internal location from which nginx sends the bytes,
@@ -21,11 +23,14 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 
 from articles.images import CONTENT_TYPES
-from articles.models import Image
+from articles.models import Image, PrintPage
 from articles.selectors import public_images, visible_images
 
 from . import preview
 from .cache import cached
+
+# Where the files this view serves are stored: pictures, and printed pages' PDFs.
+PHOTOS, PAGES = "photos/", "epaper/"
 
 
 def _image_id(name):
@@ -36,6 +41,8 @@ def _image_id(name):
 
 def _is_public(request, name):
     def build():
+        if name.startswith(PAGES):
+            return "public" if PrintPage.objects.live().filter(pdf=name).exists() else "private"
         image_id = _image_id(name)
         public = image_id is not None and public_images().filter(pk=image_id).exists()
         # The full-size original is the newsroom's: readers get the renditions pages
@@ -54,6 +61,10 @@ def _staff_may_fetch(request, name):
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return False
+    if name.startswith(PAGES):
+        return (
+            user.has_perm("articles.view_printpage") and PrintPage.objects.filter(pdf=name).exists()
+        )
     image_id = _image_id(name)
     return image_id is not None and visible_images(user).filter(pk=image_id).exists()
 
@@ -70,7 +81,7 @@ def media(request, name):
     if not name.isprintable():  # NUL or another control character: no stored name has one
         raise Http404("没有这个文件。")
     name = posixpath.normpath(name).lstrip("/")
-    if name.startswith("..") or not name.startswith("photos/"):
+    if name.startswith("..") or not name.startswith((PHOTOS, PAGES)):
         raise Http404("没有这个文件。")
     public = _is_public(request, name)
     if not public and not _staff_may_fetch(request, name) and not _previewed(request, name):

@@ -94,6 +94,9 @@ def preview_response(request, article, *, banner):
         "articles/detail.html",
         {
             "story": with_media_token(render_story(request, article), article),
+            # Not yet public: no neighbours, related stories or sharing.
+            "share": "",
+            "pager": "",
             "related": "",
             "preview_banner": banner,
             "noindex": True,

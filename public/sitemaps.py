@@ -1,5 +1,5 @@
-"""/sitemap.xml: live stories, sections, agencies, officers and tags; and a Google News
-sitemap of the last two days' stories."""
+"""/sitemap.xml: live stories, sections, agencies, officers, tags and the printed pages
+(数字报) readers may see; and a Google News sitemap of the last two days' stories."""
 
 import datetime
 from types import SimpleNamespace
@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles.models import Article, Section
+from articles.models import Article, PrintPage, Section
 from articles.selectors import public_agencies, public_officers, public_tags
 
 from .cache import cached
@@ -87,6 +87,7 @@ DIRECTORY = {
     "agencies": public_agencies,
     "officers": public_officers,
     "tags": public_tags,
+    "epaper": PrintPage.objects.live,
 }
 
 

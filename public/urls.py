@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import directory, feeds, media, views
+from . import directory, epaper, feeds, media, views
 from .cache import public_page
 from .sitemaps import news_sitemap, sitemap_index, sitemap_section
 
@@ -32,5 +32,6 @@ urlpatterns = [
     # Photo files (MEDIA_URL), to those who may have them.
     path("media/<path:name>", media.media, name="media"),
     path("", include((names, "agencies"))),
+    path("epaper/", include((epaper.urlpatterns, "epaper"))),
     path("", include((stories, "articles"))),
 ]

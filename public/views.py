@@ -15,7 +15,14 @@ from articles.models import Article, Tag
 
 from .cache import cached, public_page
 from .context_processors import sections as all_sections
-from .fragments import live_story, query_key, related_stories, search_items, story_items
+from .fragments import (
+    around_story,
+    live_story,
+    query_key,
+    search_items,
+    share_links,
+    story_items,
+)
 from .pagination import MAX_PAGES, BoundedPaginator, NextPagePaginator
 from .preview import article_for_token, changed_since, preview_response
 
@@ -212,8 +219,14 @@ def article_detail(request, pk, slug):
         raise Http404("没有这篇稿件。")
     if slug != story["slug"]:
         return redirect(story["url"], permanent=True)
-    related = related_stories(request, story)
-    response = render(request, "articles/detail.html", {"story": story, "related": related})
+    around = around_story(request, story)
+    context = {
+        "story": story,
+        "share": share_links(request, story),
+        "pager": around["pager"],
+        "related": around["related"],
+    }
+    response = render(request, "articles/detail.html", context)
     response["Last-Modified"] = http_date(story["updated_at"].timestamp())
     return response
 

@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import template
 from django.conf import settings
@@ -64,6 +65,18 @@ def og_image(article):
                     rendition.alt = photo.alt_text
                     return rendition
     return None
+
+
+# What the desk types to begin a 副题 (——, —, --, a full-width hyphen…), however many.
+_LEADING_DASHES = re.compile(r"^[\s—–―─⸺－-]+")
+
+
+@register.filter
+def subtitle(text):
+    """A 副题 as papers print it, after a dash: ——二连出入境边防检查站…, never ————…
+    when the desk typed a dash of its own."""
+    text = _LEADING_DASHES.sub("", text or "").strip()
+    return f"——{text}" if text else ""
 
 
 @register.filter

@@ -23,6 +23,8 @@ SEED_RECIPE = {
     # The page gives 6月16日 and no year; the Erenhot outbreak and the national
     # 养老诈骗 campaign place it in 2022, and the page went to press the next morning.
     "date": datetime.date(2022, 6, 17),
+    # The page has no folio: its lead story is news of the day, so page 1 is 要闻.
+    "page_name": "要闻",
     "section": "yao-wen",
     "sections_by_position": {2: "tu-pian-xin-wen", 3: "da-ji-fan-zui", 4: "ji-ceng-feng-cai"},
     "publish": True,
@@ -30,6 +32,7 @@ SEED_RECIPE = {
 
 SEED_MODELS = [
     "articles.section",
+    "articles.printpage",
     "agencies.agency",
     "agencies.officer",
     "articles.article",
@@ -53,6 +56,7 @@ def build_seed():
         source=document.name,
         section=SEED_RECIPE["section"],
         date=SEED_RECIPE["date"],
+        page_name=SEED_RECIPE["page_name"],
         publish=SEED_RECIPE["publish"],
         sections_by_position=SEED_RECIPE["sections_by_position"],
     )

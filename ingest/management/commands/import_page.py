@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="版面文件路径（UTF-8 文本）")
-        parser.add_argument("--date", type=datetime.date.fromisoformat, help="版面日期 YYYY-MM-DD")
+        parser.add_argument(
+            "--date", type=datetime.date.fromisoformat, help="版面日期 YYYY-MM-DD（默认读版头）"
+        )
         parser.add_argument("--section", default="yao-wen", help="稿件所属栏目的网址名")
         parser.add_argument(
             "--section-of",
@@ -30,7 +32,8 @@ class Command(BaseCommand):
             metavar="N=SLUG",
             help="第 N 篇稿件（从 1 起）归入另一栏目；可重复",
         )
-        parser.add_argument("--page", type=int, default=1, help="版次（第几版），默认 1")
+        parser.add_argument("--page", type=int, help="版次（第几版）；默认读版头，没有则为 1")
+        parser.add_argument("--page-name", help="版名（如“要闻”）；默认读版头或文件名")
         parser.add_argument("--publish", action="store_true", help="导入后直接发布")
         parser.add_argument(
             "--pending",
@@ -41,8 +44,8 @@ class Command(BaseCommand):
             "--user", help="以此用户名记录导入（默认为系统账号“导入程序”）", metavar="USERNAME"
         )
 
-    def handle(self, *args, path, date, section, section_of, page, publish, pending, user,
-               **options):  # fmt: skip
+    def handle(self, *args, path, date, section, section_of, page, page_name, publish, pending,
+               user, **options):  # fmt: skip
         by = None
         if user:
             try:
@@ -61,6 +64,7 @@ class Command(BaseCommand):
                 section=section,
                 date=date,
                 page=page,
+                page_name=page_name,
                 publish=publish,
                 sections_by_position=dict(section_of),
                 by=by,
@@ -78,6 +82,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"修改稿 {article.pk}（原稿 {article.revision_of_id}）送审: {article.title}"
             )
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(warning))
         for agency in report.new_agencies:
             self.stdout.write(f"待核实机构: {agency.name}")
         for officer in report.new_officers:
@@ -85,6 +91,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"完成：新建 {len(report.created)} 篇，更新 {len(report.updated)} 篇，"
-                f"未变 {len(report.unchanged)} 篇，修改稿 {len(report.revised)} 篇。"
+                f"未变 {len(report.unchanged)} 篇，修改稿 {len(report.revised)} 篇"
+                f"（{report.print_page}）。"
             )
         )
