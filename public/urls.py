@@ -16,6 +16,7 @@ stories = [
     path("sitemap-news.xml", public_page(news_sitemap), name="news-sitemap"),
     path("sitemap-<section>.xml", public_page(sitemap_section), name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("manifest.webmanifest", public_page(views.web_manifest), name="manifest"),
     path("articles/<int:pk>/", views.article_detail, {"slug": ""}, name="detail-no-slug"),
     path("articles/<int:pk>/<str:slug>/", views.article_detail, name="detail"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),

@@ -430,7 +430,9 @@ def test_a_cold_article_page_costs_a_constant_number_of_queries(
 def test_the_seed_pages_show_their_details(client, seed):
     call_command("load_seed", verbosity=0)  # again: nothing changes
     html = page(client, seed[1])
-    assert "来源：北疆法治报 <a href=\"/epaper/2022-06-17/1/\">2022年6月17日 第1版（要闻）</a>" in html
+    assert (
+        '来源：北疆法治报 <a href="/epaper/2022-06-17/1/">2022年6月17日 第1版（要闻）</a>' in html
+    )
     assert '<p class="subtitle">——二连出入境边防检查站全力以赴确保口岸通关顺畅</p>' in html
     assert "分享到微信" in html and "责任编辑" not in html
 

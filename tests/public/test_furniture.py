@@ -63,6 +63,7 @@ def test_every_directory_and_list_page_has_breadcrumbs_from_the_front_page(clien
     assert crumbs(client.get("/agencies/byh/").text) == "首页机构巴彦淖尔市公安局白彦花派出所"
     assert crumbs(client.get("/officers/zhang-hao/").text) == "首页机构白彦花派出所张昊"
     assert crumbs(client.get(tag.get_absolute_url()).text) == "首页标签：防诈骗"
+    assert crumbs(client.get(story.get_absolute_url()).text) == "首页要闻正文"
 
 
 def test_a_deep_tree_is_drawn_with_each_agency_under_its_own_parent(client):
@@ -95,3 +96,25 @@ def test_an_agency_not_yet_public_leaves_its_children_under_the_agency_above(cli
     station = AgencyFactory(name="派出所", parent=hidden, verified=True)
     tree = agency_tree([top, station])
     assert [child["agency"].name for child in tree[0]["children"]] == ["派出所"]
+
+
+def test_the_app_icons_and_manifest_come_from_the_one_drawing(client, settings):
+    from django.contrib.staticfiles import finders
+
+    settings.NEWSROOM_SITE_NAME = "北疆法治报"
+    SectionFactory(name="要闻", slug="yao-wen")
+    html = client.get("/").text
+    assert (
+        'rel="apple-touch-icon"' in html and 'rel="manifest" href="/manifest.webmanifest"' in html
+    )
+    response = client.get("/manifest.webmanifest")
+    assert response["Content-Type"] == "application/manifest+json"
+    manifest = response.json()
+    assert manifest["name"] == "北疆法治报" and manifest["start_url"] == "/"
+    for icon in manifest["icons"]:
+        size = int(icon["sizes"].split("x")[0])
+        path = finders.find(f"icons/icon-{size}.png")
+        from PIL import Image
+
+        with Image.open(path) as picture:
+            assert picture.size == (size, size)
