@@ -19,7 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from . import images
-from .images import Refused
+from .images import Refused, read_upload
 
 PDF_MAGIC = re.compile(rb"%PDF-[12]\.\d")
 # What a page of a newspaper never needs: script, actions that run or send something,
@@ -43,23 +43,10 @@ def is_pdf(upload):
     return PDF_MAGIC.match(head.lstrip(b"\xef\xbb\xbf\r\n\t ")) is not None
 
 
-def _mb(size):
-    return f"{size / (1 << 20):.1f} MB"
-
-
 def check_pdf(upload):
     """The bytes of the PDF ``upload``, checked; Refused (with the reason, in Chinese)
     otherwise."""
-    limit = pdf_max_bytes()
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise Refused(f"PDF 太大（{_mb(size)}），不能超过 {_mb(limit)}。")
-    upload.seek(0)
-    data = upload.read(limit + 1)
-    if not data:
-        raise Refused("文件是空的（0 字节），请重新选择。")
-    if len(data) > limit:
-        raise Refused(f"PDF 太大，不能超过 {_mb(limit)}。")
+    data = read_upload(upload, pdf_max_bytes(), "PDF")
     if not PDF_MAGIC.match(data[:16]):
         raise Refused("不是 PDF 文件：PDF 文件以“%PDF-”开头。")
     if any(marker in data[:1024].lower() for marker in _MARKUP):

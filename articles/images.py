@@ -73,18 +73,23 @@ def _mb(size):
     return f"{size / (1 << 20):.1f} MB"
 
 
-def _read(upload):
-    limit = settings.NEWSROOM_PHOTO_MAX_BYTES
+def read_upload(upload, limit, what):
+    """The bytes of ``upload`` (a ``what``: 图片, PDF), at most ``limit`` of them: never more is
+    read, whatever the upload says of its size; Refused when it is empty or larger."""
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise Refused(f"文件太大（{_mb(size)}），图片不能超过 {_mb(limit)}。")
+        raise Refused(f"文件太大（{_mb(size)}），{what}不能超过 {_mb(limit)}。")
     upload.seek(0)
     data = upload.read(limit + 1)
     if not data:
-        raise Refused("文件是空的（0 字节），请重新选择图片。")
+        raise Refused(f"文件是空的（0 字节），请重新选择{what}。")
     if len(data) > limit:
-        raise Refused(f"文件太大，图片不能超过 {_mb(limit)}。")
+        raise Refused(f"文件太大，{what}不能超过 {_mb(limit)}。")
     return data
+
+
+def _read(upload):
+    return read_upload(upload, settings.NEWSROOM_PHOTO_MAX_BYTES, "图片")
 
 
 def _what(data):

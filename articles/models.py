@@ -575,6 +575,19 @@ class PrintPageQuerySet(models.QuerySet):
             models.Exists(Article.objects.live().filter(print_page=models.OuterRef("pk")))
         )
 
+    def with_files_public(self):
+        """Each page with ``files_public``: whether readers may have its scan and PDF. A
+        scan shows every story printed on the page, so only while every one of them is
+        live: a story withdrawn (for legal reasons, say) or not yet due hides them."""
+        not_live = Article.objects.filter(
+            print_page=models.OuterRef("pk"), revision_of__isnull=True
+        ).exclude(state=State.PUBLISHED, publish_at__lte=timezone.now())
+        return self.annotate(files_public=~models.Exists(not_live))
+
+    def files_public(self):
+        """The pages whose scan and PDF readers may have (see with_files_public)."""
+        return self.live().with_files_public().filter(files_public=True)
+
 
 class PrintPage(models.Model):
     """A page of the printed paper (版面): the edition's date, its number (版次) and its name

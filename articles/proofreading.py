@@ -258,7 +258,9 @@ def _officer_findings(story, plain, named, book, user, article):
         expected = known[mention.name]
         phrase, agency = _agency_at(book, named, mention.claim_start)
         wrong = {}
-        if agency and "agency" in expected and not _related(book, agency, expected["agency"][0]):
+        # Only an agency this user may see is evidence (one they may not is no name here).
+        knows_agency = "agency" in expected and expected["agency"][0] in book.names
+        if agency and knows_agency and not _related(book, agency, expected["agency"][0]):
             wrong["agency"] = expected["agency"]
         if mention.unit and "unit" in expected and mention.unit != expected["unit"][0]:
             wrong["unit"] = expected["unit"]

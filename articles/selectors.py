@@ -53,7 +53,7 @@ def public_images():
 
     return Image.objects.filter(Exists(Photo.objects.filter(
         image=OuterRef("pk"), article__in=Article.objects.live()
-    )) | Exists(PrintPage.objects.live().filter(image=OuterRef("pk"))))  # fmt: skip
+    )) | Exists(PrintPage.objects.files_public().filter(image=OuterRef("pk"))))  # fmt: skip
 
 
 # -- The newsroom ---------------------------------------------------------------------------
@@ -142,11 +142,15 @@ def with_stage_entered(queryset):
 
 def own_open_stories(user):
     """``user``'s stories still on the desk: drafts (a returned one with ``last_comment``,
-    the reviewer's reason), in review, and signed off for a time still to come."""
+    the reviewer's reason), in review, and signed off for a time still to come. A revision
+    of their live story (修改稿) counts only when they worked on it: it carries the story's
+    author whoever began it."""
     latest = WorkflowEvent.objects.filter(article=OuterRef("pk")).order_by("-created_at", "-pk")
     waiting = Q(state__in=OPEN_STATES) | Q(state=State.PUBLISHED, publish_at__gt=timezone.now())
+    worked_on = Exists(Article.history.model.objects.filter(id=OuterRef("pk"), history_user=user))
     return (
         Article.objects.filter(waiting, author=user)
+        .filter(Q(revision_of__isnull=True) | worked_on)
         .with_last_action()
         .annotate(last_comment=Subquery(latest.values("comment")[:1]))
     )

@@ -21,7 +21,7 @@ from taggit.models import Tag as TaggitTag
 from agencies.models import Agency, AgencyKind
 from articles import presence, workflow
 from articles.diff import article_rows, field_rows, record_at
-from articles.markup import count_characters, unrenderable
+from articles.markup import count_characters, normalise_body, unrenderable
 from articles.models import (
     CONTENT_FIELDS,
     Action,
@@ -43,6 +43,7 @@ from articles.selectors import (
     visible_articles,
 )  # fmt: skip
 from articles.slip import review_slip
+from newsroom.text import strip_controls
 from public.preview import preview_response, share_url
 
 from . import directory, epaper  # noqa: F401  (register the directory's and 数字报's admin)
@@ -141,7 +142,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
-        problem = unrenderable(body)
+        # Checked as it will be rendered (a control character between marks is dropped).
+        problem = unrenderable(normalise_body(strip_controls(body)))
         if problem:
             raise ValidationError(problem)
         return body

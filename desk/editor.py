@@ -9,7 +9,13 @@ paragraphs, Markdown rendered and sanitised), and its 字数. Nothing is saved.
 from django.http import JsonResponse
 from django.views.decorators.http import require_POST
 
-from articles.markup import count_characters, normalise_body, render_markdown, unrenderable
+from articles.markup import (
+    MAX_BODY_CHARACTERS,
+    count_characters,
+    normalise_body,
+    render_markdown,
+    unrenderable,
+)  # fmt: skip
 from newsroom.text import strip_controls
 
 
@@ -34,8 +40,10 @@ def preview_body(request):
     if not (user.has_perm("articles.add_article") or user.has_perm("articles.change_article")):
         return _refusal("您没有编辑稿件的权限，不能预览正文。", 403)
     text = request.POST.get("body", "")
-    problem = unrenderable(text)
+    if len(text) > MAX_BODY_CHARACTERS:
+        return _refusal(unrenderable(text), 400)
+    body = normalise_body(strip_controls(text))
+    problem = unrenderable(body)  # as it will be rendered: a control character is dropped
     if problem:
         return _refusal(problem, 400)
-    html, body = body_html(text)
-    return JsonResponse({"html": html, "characters": count_characters(body)})
+    return JsonResponse({"html": render_markdown(body), "characters": count_characters(body)})

@@ -11,11 +11,11 @@ Each panel is one bounded query, whatever the archive's size.
 """
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Action, Article, WorkflowEvent
+from articles.models import Action, Article, State, WorkflowEvent
 from articles.roles import stage_name
 from articles.selectors import (
     awaiting_review,
@@ -45,9 +45,15 @@ def _light(queryset):
 
 def own_panels(user):
     """需修改 and 我的稿件: ``user``'s stories still on the desk, split by what they need."""
-    stories = list(_light(own_open_stories(user)).order_by("-updated_at", "-pk")[: SHOWN * 3])
-    returned = [story for story in stories if story.is_returned]
-    others = [story for story in stories if not story.is_returned]
+    stories = _light(own_open_stories(user)).order_by("-updated_at", "-pk")
+    sent_back = Q(state=State.DRAFT, last_action=Action.RETURN)
+    # Every story sent back, however many others there are: they come first.
+    returned = list(stories.filter(sent_back))
+    # (A story with no event yet has no last action: spelled out, as NOT (… = NULL) is no
+    # match in SQL.)
+    others = stories.filter(Q(last_action__isnull=True) | ~Q(state=State.DRAFT)
+                            | ~Q(last_action=Action.RETURN))  # fmt: skip
+    others = list(others[: SHOWN + 1])
     return {
         "returned": returned,
         "mine": others[:SHOWN],
@@ -115,6 +121,8 @@ def home_context(user):
         "notifications": notifications(user),
         "now": timezone.now(),
         "may_write": user.has_perm("articles.add_article"),
+        # A story of someone else's opens on the readers' site for those who may not edit it.
+        "sees_every_story": sees_every_story(user),
     }
 
 

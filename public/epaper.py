@@ -111,6 +111,7 @@ def page_and_siblings(day, number):
     readers may not see it."""
     pages = list(
         PrintPage.objects.live()
+        .with_files_public()
         .filter(edition=day)
         .order_by("number")
         .select_related("image")
@@ -119,7 +120,8 @@ def page_and_siblings(day, number):
     page = next((p for p in pages if p.number == number), None)
     if page is not None:
         stories = _live_stories().filter(print_page=page)
-        if not (page.image_id or page.pdf):  # laid out with their pictures
+        page.shows_files = page.files_public and bool(page.image_id or page.pdf)
+        if not page.shows_files:  # laid out with their pictures
             stories = stories.with_pictures()
         page.stories = list(stories)
     return page, pages

@@ -42,7 +42,8 @@ def _image_id(name):
 def _is_public(request, name):
     def build():
         if name.startswith(PAGES):
-            return "public" if PrintPage.objects.live().filter(pdf=name).exists() else "private"
+            public = PrintPage.objects.files_public().filter(pdf=name).exists()
+            return "public" if public else "private"
         image_id = _image_id(name)
         public = image_id is not None and public_images().filter(pk=image_id).exists()
         # The full-size original is the newsroom's: readers get the renditions pages

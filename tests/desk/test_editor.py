@@ -127,6 +127,8 @@ def test_odd_text_never_fails(users, body):
         "\n".join("  " * i + "- 项" for i in range(60)),
         "[" * 600,
         "- - -\n" * 300,
+        "-\x0b " * 1000 + "深",  # a control character between the marks: dropped, then nested
+        "-\x0b - -\n" * 300,
     ],
 )
 def test_shapes_that_stall_the_renderer_are_refused_with_the_reason(users, body):
@@ -168,8 +170,9 @@ def test_the_story_form_refuses_them_too():
     from desk.admin import ArticleAdminForm
 
     form = ArticleAdminForm()
-    form.cleaned_data = {"body": "[" * 600}
-    with pytest.raises(ValidationError, match="请检查正文格式"):
-        form.clean_body()
+    for body in ("[" * 600, "-\x0b " * 1000 + "深"):
+        form.cleaned_data = {"body": body}
+        with pytest.raises(ValidationError, match="请检查正文格式"):
+            form.clean_body()
     form.cleaned_data = {"body": "正文第一段。\n\n### 小标题\n\n- 一\n  - 二"}
     assert form.clean_body() == form.cleaned_data["body"]

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Image, PrintPage, State
 
@@ -42,6 +43,12 @@ def page(db):
     return page
 
 
+def publish_the_draft(page):
+    draft = page.articles.get(title="草稿一篇")
+    draft.state, draft.publish_at = State.PUBLISHED, timezone.now() - datetime.timedelta(hours=1)
+    draft.save()
+
+
 def change_url(page):
     return reverse("admin:articles_printpage_change", args=[page.pk])
 
@@ -67,8 +74,12 @@ def test_an_editor_names_a_page_and_gives_it_a_scan(users, page):
     assert page.image.renditions.exists() and "头版" not in page.image.file.name
     assert page.image.alt_text == "2022年6月17日 第1版（要闻）版面图"
     assert page.image.uploaded_by == users["editor"]
-    # Readers get the page's renditions now that the page has a live story on it.
-    assert Client().get(page.image.renditions.first().file.url).status_code == 200
+    # Readers get the page's renditions once every story printed on it is live (a scan
+    # shows them all): not while one is still a draft.
+    rendition = page.image.renditions.first().file.url
+    assert Client().get(rendition).status_code == 404
+    publish_the_draft(page)
+    assert Client().get(rendition).status_code == 200
 
 
 def test_a_pdf_is_stored_under_a_random_name_and_replaced_or_removed_cleanly(
@@ -81,6 +92,8 @@ def test_a_pdf_is_stored_under_a_random_name_and_replaced_or_removed_cleanly(
     first = page.pdf.name
     assert first.startswith("epaper/") and first.endswith(".pdf") and "张三" not in first
     assert page.pdf_size == len(PDF) and default_storage.exists(first)
+    assert Client().get(page.pdf.url).status_code == 404  # a draft is printed on it
+    publish_the_draft(page)
     fetched = Client().get(page.pdf.url)
     assert fetched.status_code == 200 and fetched["Content-Type"] == "application/pdf"
     # Replaced: the old file goes (once that commits).
@@ -128,7 +141,7 @@ def test_a_pdf_larger_than_the_limit_is_refused(users, page, settings):
     editor = csrf_client(users["editor"])
     big = PDF.replace(b"endobj", b"endobj\n" + b"%" * 100)
     response = submit(editor, change_url(page), {"upload": upload(big)}, form_id=FORM)
-    assert response.status_code == 200 and "PDF 太大" in response.text
+    assert response.status_code == 200 and "PDF不能超过" in response.text
     assert not PrintPage.objects.get().pdf
 
 

@@ -172,3 +172,14 @@ def test_the_form_shows_the_slip_and_who_acts_next(day):
     workflow_box = html.index('id="workflow"')
     assert workflow_box < html.index('id="article_form"')  # on top of the form
     assert "初审通过（进入复审）" in html
+
+
+def test_my_stories_are_those_i_wrote_or_worked_on(day):
+    reporter, editor = day["reporter"], day["editor"]
+    draft(reporter, "还没有任何流程记录的草稿")  # no event at all: still mine
+    live = ArticleFactory(title="已发布的稿件", author=reporter)
+    revision, _photos = workflow.article_start_revision(article=live, by=editor)
+    assert revision.author == reporter  # a revision carries the story's author
+    mine = panel(home(reporter), "mine")
+    assert "还没有任何流程记录的草稿" in mine
+    assert "已发布的稿件" not in mine  # the editor's revision is not the reporter's work

@@ -7,6 +7,7 @@ import itertools
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -117,6 +118,17 @@ def test_an_edition_none_of_whose_stories_is_live_is_a_404_and_not_in_the_calend
     assert client.get("/epaper/2022-07/").status_code == 404
     assert client.get("/epaper/2022-02-30/").status_code == 404
     assert client.get("/epaper/2022-13/").status_code == 404
+
+
+def test_an_edition_of_scheduled_stories_appears_when_they_fall_due(client, seed):
+    later = datetime.date(2022, 6, 18)
+    at = timezone.now() + datetime.timedelta(seconds=90)
+    printed(later, 1, 2, publish_at=at)
+    assert client.get("/epaper/2022-06-18/").status_code == 404  # and kept so, for now
+    assert "6月18日" not in client.get("/epaper/").text
+    with time_machine.travel(at + datetime.timedelta(seconds=1)):
+        assert client.get("/epaper/2022-06-18/1/").status_code == 200
+        assert "2022年6月18日" in client.get("/epaper/").text  # the latest edition now
 
 
 def test_without_any_live_edition_the_epaper_says_so(client, db):
@@ -232,6 +244,19 @@ def test_a_scan_of_a_page_without_live_stories_is_not_served_to_readers(settings
     assert all("no-store" in a["Cache-Control"] for a in answers)
     # The picture's full-size original is never the readers', even while the page is live.
     assert reader.get(page.image.file.url).status_code == 404
+
+
+def test_one_story_withdrawn_from_a_page_hides_its_scan_and_pdf(client, settings, seed, chief):
+    """A scan shows every story on the page: a withdrawn one (for legal reasons, say) would
+    still be read there. The page lays out its live stories instead."""
+    settings.DEBUG = False
+    page = with_files(PrintPage.objects.get())
+    files = [r.file.url for r in page.image.renditions.all()] + [page.pdf.url]
+    workflow.article_withdraw(article=seed[2], by=chief, reason="涉及未成年人隐私")
+    assert {Client().get(url).status_code for url in files} == {404}
+    html = client.get(SEED_PAGE).text
+    assert page.pdf.url not in html and "阅读本版 PDF" not in html
+    assert seed[1].title in html and seed[2].title not in html
 
 
 def test_a_scan_before_its_page_goes_live_is_not_served(settings, db):
