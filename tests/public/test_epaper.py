@@ -8,15 +8,12 @@ import re
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
 from articles import images, workflow
 from articles.models import PrintPage, State
-from articles.roles import CHIEF, ensure_roles
 
 from ..articles import photo_files
 from ..factories import ArticleFactory, PhotoFactory, SectionFactory
@@ -25,14 +22,6 @@ pytestmark = pytest.mark.django_db
 
 SEED_DAY = datetime.date(2022, 6, 17)
 SEED_PAGE = "/epaper/2022-06-17/1/"
-
-
-@pytest.fixture
-def chief():
-    ensure_roles()
-    user = get_user_model().objects.create_user("chief", is_staff=True)
-    user.groups.add(Group.objects.get(name=CHIEF))
-    return user
 
 
 def printed(day, number, count=1, *, name="", picture=None, **story):

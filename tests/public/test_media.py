@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles import images, workflow
 from articles.models import Photo, State
-from articles.roles import CHIEF, REPORTER, ensure_roles
+from articles.roles import REPORTER, ensure_roles
 
 from ..articles import photo_files
 from ..factories import ArticleFactory
@@ -25,14 +25,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def production(settings):
     settings.DEBUG = False
-
-
-@pytest.fixture
-def chief():
-    ensure_roles()
-    user = get_user_model().objects.create_user("chief", is_staff=True)
-    user.groups.add(Group.objects.get(name=CHIEF))
-    return user
 
 
 def publish(story, by, at=None):
