@@ -15,6 +15,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # The groups and their permissions follow the code after every migrate.
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="articles.ensure_roles")
+        import newsroom.lookups  # noqa: F401  (registers the overflow-safe ``in``)
+
         from . import signals
 
         signals.connect()

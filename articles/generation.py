@@ -26,6 +26,9 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 SCHEDULE_SIZE = 32
+# Kept fragments, per process; however long the key stands, one is dropped after this long.
+_kept = caches["fragments"]
+KEEP_SECONDS = 600
 
 # This process's latest reading of the generation outside a transaction: (value, when).
 _known = None
@@ -61,12 +64,16 @@ def forget():
     _known = None
 
 
-def generation():
+def generation(fresh=False):
+    """The content generation, as this process last read it, or ``fresh`` from the
+    database (the desk, where an editor's own change must show on the next page, whichever
+    worker answers it)."""
     global _known
     known, now = _known, time.monotonic()
     if connection.in_atomic_block:
         return _read()
-    if known is not None and now - known[1] < settings.NEWSROOM_GENERATION_RECHECK_SECONDS:
+    recheck = settings.NEWSROOM_GENERATION_RECHECK_SECONDS
+    if not fresh and known is not None and now - known[1] < recheck:
         return known[0]
     value = _read()
     _known = (value, now)
@@ -91,19 +98,36 @@ def _next_publication(gen):
     return times[at] if at < len(times) else None
 
 
-def content_key(request=None):
+def content_key(request=None, fresh=False):
     """``"<generation>.<next publication>"``, read once per request (every key a request
-    uses then agrees)."""
+    uses then agrees); ``fresh``: the generation read from the database, not trusted from
+    this process's last reading."""
     global last_key
     if request is not None and hasattr(request, "newsroom_content_key"):
         return request.newsroom_content_key
-    gen = generation()
+    gen = generation(fresh)
     due = _next_publication(gen)
     key = f"{gen}.{int(due.timestamp() * 1e6) if due else '-'}"
     last_key = key
     if request is not None:
         request.newsroom_content_key = key
     return key
+
+
+def keep(name, build, request=None, fresh=False):
+    """``build()``, kept in this process under ``name`` and the content key (see
+    ``content_key`` for ``fresh``): correct by construction for anything made of stories,
+    sections, agencies, officers, photos and tags. What it returns is shared by every
+    request until the key moves on: read-only."""
+    if not settings.NEWSROOM_FRAGMENT_CACHE:
+        return build()
+    key = f"newsroom:{name}:{content_key(request, fresh)}"
+    value = _kept.get(key)
+    if value is None:
+        value = build()
+        if value is not None:
+            _kept.set(key, value, timeout=KEEP_SECONDS)
+    return value
 
 
 _one_bump = contextvars.ContextVar("newsroom_one_bump", default=None)

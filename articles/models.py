@@ -15,7 +15,7 @@ from agencies.models import Agency, Officer
 from chinese.pinyin import pinyin_slug, unique_slug
 from newsroom.text import strip_controls
 
-from .markup import normalise_body, render_markdown
+from .markup import count_characters, normalise_body, render_markdown
 from .search import update_search_vector
 
 
@@ -171,6 +171,9 @@ class Article(models.Model):
         "Markdown 格式。",
     )
     body_html = models.TextField(editable=False, default="")
+    # 字数, counted from the body at save (articles.markup.count_characters): the desk's list
+    # prints it for every row and must not read the bodies to do so.
+    characters = models.PositiveIntegerField("字数", default=0, editable=False)
     byline = models.CharField("作者", max_length=100, blank=True)
     # Blank for the paper's own copy (most of it): the page then names the paper, and the
     # edition and page an imported story was printed on (source_label).
@@ -265,7 +268,7 @@ class Article(models.Model):
     objects = ArticleManager()
     # Every saved version (content and workflow fields); body_html is derived from body.
     history = HistoricalRecords(
-        excluded_fields=["body_html", "search_vector"], verbose_name="稿件历史版本"
+        excluded_fields=["body_html", "characters", "search_vector"], verbose_name="稿件历史版本"
     )
 
     class Meta:
@@ -419,6 +422,7 @@ class Article(models.Model):
         text_changed = getattr(self, "_saved_text", None) != text or None in text
         if text_changed or not self.body_html:
             self.body_html = render_markdown(self.body)
+            self.characters = count_characters(self.body)
         if not keep_timestamps:
             self.updated_at = timezone.now()
         if not self._state.adding:
@@ -426,7 +430,7 @@ class Article(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
-                *update_fields, "body_html", "updated_at", "slug", "version"
+                *update_fields, "body_html", "characters", "updated_at", "slug", "version"
             }  # fmt: skip
         super().save(*args, **kwargs)
         if text_changed:

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
@@ -50,6 +51,7 @@ from . import directory, epaper  # noqa: F401  (register the directory's and 数
 from .editor import preview_body
 from .photos import PhotoInline
 from .proofing import proofread_view, proofreading_context
+from .storylist import story_list
 
 # Our own Tag model (pinyin slugs) replaces taggit's, which stays unused.
 admin.site.unregister(TaggitTag)
@@ -318,6 +320,12 @@ def spreadsheet_safe(value):
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _few(titles, shown=5):
+    """《甲》、《乙》… and how many more: a message about fifty stories stays a line."""
+    named = "、".join(f"《{title}》" for title in titles[:shown])
+    return named + (f"等 {len(titles)} 篇" if len(titles) > shown else "")
+
+
 def _article_change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
@@ -365,8 +373,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def view_on_site(self, obj):
         # Only a live story has a public page: a draft, a revision or a scheduled story opens
-        # the staff preview instead (its public address would be a 404).
-        if obj.is_live:
+        # the staff preview instead (its public address would be a 404). So does a form
+        # redisplayed with its slug emptied (the address is made again on saving).
+        if obj.is_live and obj.slug:
             return obj.get_absolute_url()
         return reverse("admin:articles_article_preview", args=[obj.pk])
 
@@ -435,13 +444,39 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        match = request.resolver_match
-        if match is not None and match.url_name == "articles_article_changelist":
-            # The list never shows bodies; it flags returned drafts (需修改) without a query
-            # a row.
-            qs = qs.defer("body", "body_html").with_last_action()
-        return visible_articles(request.user, qs)
+        return visible_articles(request.user, super().get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        """The story list (desk.storylist), and the bulk actions posted from it. Django's
+        changelist answers only a related-object lookup (a popup)."""
+        if IS_POPUP_VAR in request.GET or TO_FIELD_VAR in request.GET:
+            return super().changelist_view(request, extra_context)
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            # Django's own dispatch: the action's permission and the ticked stories among
+            # those this user may open; the desk's words when nothing was chosen.
+            back = HttpResponseRedirect(request.get_full_path())
+            if request.POST.get("action") not in self.get_actions(request):
+                messages.warning(request, "请先选择要执行的批量操作。")
+                return back
+            if not request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                messages.warning(request, "请先勾选要操作的稿件。")
+                return back
+            return self.response_action(request, queryset=self.get_queryset(request)) or back
+        actions = self.get_action_choices(request, default_choices=[])
+        prefix = reverse("admin:articles_article_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "稿件",
+            "opts": self.model._meta,
+            "body": story_list(request, Article.objects.all(), prefix, actions),
+            "may_add": self.has_add_permission(request),
+            # The list takes the page's width; the desk's home and the breadcrumbs lead on.
+            "is_nav_sidebar_enabled": False,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/articles/article/story_list.html", context)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -770,18 +805,24 @@ class ArticleAdmin(admin.ModelAdmin):
                 raise workflow.WorkflowError("未知的操作。")
 
     def _bulk(self, request, queryset, action):
-        done, refused = [], []
+        """Each ticked story through the workflow; one message for those done, with where
+        they are now (a 终审 passed is published), and one per reason for those refused."""
+        done, refused = {}, {}
         for article in queryset:
             try:
                 self._run(request, article, action, "")
             except workflow.WorkflowError as exc:
-                refused.append(f"《{article.title}》：{exc}")
+                refused.setdefault(str(exc), []).append(article.title)
             else:
-                done.append(f"《{article.title}》")
-        if done:
-            messages.success(request, f"{Action(action).label}：{'、'.join(done)}")
-        for line in refused:
-            messages.error(request, line)
+                article.refresh_from_db()
+                done.setdefault(workflow.state_label(article), []).append(article.title)
+        for now, titles in done.items():
+            label = Action(action).label
+            messages.success(request, f"{label} {len(titles)} 篇，现为“{now}”：{_few(titles)}")
+        for reason, titles in refused.items():
+            messages.error(
+                request, f"{len(titles)} 篇未能{Action(action).label}：{reason}（{_few(titles)}）"
+            )
 
     @admin.action(description="送审所选稿件", permissions=["submit"])
     def bulk_submit(self, request, queryset):

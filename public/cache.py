@@ -29,7 +29,7 @@ from newsroom.text import strip_controls
 # Fragments, and this process's copies of pages (the same key decides both).
 local = caches["fragments"]
 # However long the key stands, a fragment is dropped after this long.
-FRAGMENT_SECONDS = 600
+FRAGMENT_SECONDS = generation.KEEP_SECONDS
 
 
 def origin(request):
@@ -43,17 +43,9 @@ def origin(request):
 
 
 def cached(request, name, build):
-    """``build()``, kept under the content key (and the page's scheme and host). What it
-    returns is shared by every request until the key moves on: read-only."""
-    if not settings.NEWSROOM_FRAGMENT_CACHE:
-        return build()
-    key = f"newsroom:{name}:{generation.content_key(request)}:{origin(request)}"
-    value = local.get(key)
-    if value is None:
-        value = build()
-        if value is not None:
-            local.set(key, value, timeout=FRAGMENT_SECONDS)
-    return value
+    """``build()``, kept under the content key and the page's scheme and host (canonical
+    links carry them): articles.generation.keep."""
+    return generation.keep(f"{name}:{origin(request)}", build, request)
 
 
 # The query parameters public views read (a list's page, a search's query, a sitemap's

@@ -304,8 +304,9 @@ def test_bulk_approve_reports_each_article(users, as_user):
         follow=True,
     )
     text = response.text
-    assert "审核通过：《可以通过》" in text
-    assert "《还是草稿》：只有审核中的稿件可以审核通过" in text
+    # One line for those done, saying where they are now; one per reason for the others.
+    assert "审核通过 1 篇，现为“审核中·复审”：《可以通过》" in text
+    assert "1 篇未能审核通过：只有审核中的稿件可以审核通过" in text and "（《还是草稿》）" in text
     ok.refresh_from_db()
     not_ok.refresh_from_db()
     assert (ok.review_stage, not_ok.state) == (2, State.DRAFT)

@@ -4,6 +4,7 @@ import shutil
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.servers.basehttp import WSGIServer
 
 from articles.roles import CHIEF, DIRECTOR, EDITOR, REPORTER, ensure_roles
 from tests.factories import SectionFactory
@@ -14,6 +15,30 @@ CHROMIUM = shutil.which("chromium")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # between browser steps are ordinary synchronous ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _OneRequestAtATime(WSGIServer):
+    """Django's development server without threads: with the in-memory SQLite database the
+    live server shares the test's one connection, and two requests running at once on it
+    (a page and its deferred script) fail with SQLite's "bad parameter or other API
+    misuse". Unthreaded, the server closes each connection after its answer, so the
+    browser's parallel requests simply queue."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, serving one request at a time on SQLite."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(request.config.getvalue("liveserver") or "localhost", start=False)
+    if server.thread.connections_override:
+        server.thread.server_class = _OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ from django.utils.html import escape
 
 from agencies.models import Agency, AgencyKind, Officer
 from articles import images
+from articles.markup import count_characters
 from articles.models import Article, Photo, Section, State, Tag, TaggedArticle
 from articles.search import bulk_update_search_vectors
 from chinese.pinyin import pinyin_slug
@@ -184,6 +185,7 @@ class Command(BaseCommand):
                         summary=paragraphs[0][:150],
                         body=body,
                         body_html=html,
+                        characters=count_characters(body),
                         byline=rng.choice(vocabulary.bylines),
                         section=rng.choice(sections),
                         state=state,
