@@ -54,6 +54,22 @@ def connect():
             if through._meta.auto_created:  # links written with .add() and .set()
                 uid = f"cache-m2m-{through._meta.label}"
                 m2m_changed.connect(bump_generation, sender=through, dispatch_uid=uid)
+    connect_permissions()
+
+
+def connect_permissions():
+    """Permissions are kept under the content key (articles.permissions): any change to who
+    may do what moves it on. Saving an account does not (its superuser flag is in the key,
+    and a login saves it)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    user = get_user_model()
+    for through in (user.groups.through, user.user_permissions.through, Group.permissions.through):
+        uid = f"permissions-m2m-{through._meta.label}"
+        m2m_changed.connect(bump_generation, sender=through, dispatch_uid=uid)
+    for model in (Group, Permission):
+        post_delete.connect(bump_generation, sender=model, dispatch_uid=f"permissions-del-{model}")
 
 
 @checks.register()

@@ -123,7 +123,8 @@ user, _ = User.objects.get_or_create(username="bench-editor", defaults={"is_staf
 user.groups.add(Group.objects.get(name="编辑"))
 s = SessionStore()
 s[SESSION_KEY] = str(user.pk)
-s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+from django.conf import settings
+s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
 s[HASH_SESSION_KEY] = user.get_session_auth_hash()
 s.create()
 print(s.session_key)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -466,17 +467,22 @@ class ArticleAdmin(admin.ModelAdmin):
             return self.response_action(request, queryset=self.get_queryset(request)) or back
         actions = self.get_action_choices(request, default_choices=[])
         prefix = reverse("admin:articles_article_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "稿件",
-            "opts": self.model._meta,
-            "body": story_list(request, Article.objects.all(), prefix, actions),
-            "may_add": self.has_add_permission(request),
-            # The list takes the page's width; the desk's home and the breadcrumbs lead on.
-            "is_nav_sidebar_enabled": False,
-            **(extra_context or {}),
-        }
-        return TemplateResponse(request, "admin/articles/article/story_list.html", context)
+
+        def frame(body, csrf_token):
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "稿件",
+                "opts": self.model._meta,
+                "body": body,
+                "may_add": self.has_add_permission(request),
+                # The list takes the page's width; the desk's home and the breadcrumbs lead on.
+                "is_nav_sidebar_enabled": False,
+                "csrf_token": csrf_token,
+                **(extra_context or {}),
+            }
+            return render_to_string("admin/articles/article/story_list.html", context, request)
+
+        return HttpResponse(story_list(request, Article.objects.all(), prefix, actions, frame))
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -13,16 +13,16 @@ request in a hundred of what the floor does. Here:
 - rows are rendered in Python from the few columns the list prints (no bodies: 字数 is
   stored at save), under the same names the desk's styles and tests use.
 
-The rendered list is kept under the content key read fresh from the database (any saved
-story moves it on, and a scheduled story coming due), the user and their permissions, the
-day, and the list's parameters (``story_list``): a page is read once per change, and an
-editor's own step shows on the next page whichever worker answers it. Accounts are not
-part of the key: a new or renamed account shows in the 撰稿人 choices with the next saved
-story (or after ten minutes).
+The rendered page (the admin's frame around the list) is kept under the content key read
+fresh from the database (any saved story moves it on, and a scheduled story coming due),
+the user, their name and permissions, the day, and the list's parameters (``story_list``):
+a page is read once per change, and an editor's own step shows on the next page whichever
+worker answers it. Other accounts are not part of the key: a new or renamed account
+shows in the 撰稿人 choices with the next saved story (or after ten minutes).
 
 Bulk actions post back here and are run by ``ModelAdmin.response_action``, with the
-admin's own permission checks; the boxes, in the kept part, belong to the frame's form
-(``form="changelist-form"``), which carries the request's own CSRF token.
+admin's own permission checks; the boxes belong to the frame's form
+(``form="changelist-form"``); the request's own CSRF token is written into the kept page.
 """
 
 import datetime
@@ -32,12 +32,15 @@ from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME as ACTION_CHECKBOX
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from agencies.models import Agency, AgencyKind
 from articles import generation
@@ -340,17 +343,32 @@ PARAMETERS = ("q", "o", "p", "queue", "state", "review_stage", "section", "agenc
               "period")  # fmt: skip
 
 
-def story_list(request, queryset, change_prefix, actions):
-    """The list's rendered body (filters, bulk actions, rows, pages), kept (see the module's
-    notes); ``actions`` are the bulk actions (name, label) this user may take."""
+# Where the request's own CSRF token goes in a kept page: a NUL, which no stored text or
+# parameter holds (control characters are dropped at the door and on save).
+CSRF_MARK = "\x00csrf\x00"
+
+
+def story_list(request, queryset, change_prefix, actions, frame):
+    """The list's whole page, kept (see the module's notes): ``frame(body, csrf_token)``
+    renders the admin's frame around the list's body (filters, bulk actions, rows, pages);
+    ``actions`` are the bulk actions (name, label) this user may take. The frame prints the
+    user's name and menu, so its inputs are in the key; a page with messages to show (after
+    a bulk action) is rendered for that request alone."""
     user = request.user
     params = [(name, strip_controls(request.GET.get(name, ""))[:200]) for name in PARAMETERS]
-    key = repr((user.pk, sorted(user.get_all_permissions()), timezone.localdate(), params))
+    who = (user.pk, display_name(user), user.has_usable_password(), get_language())
+    key = repr((who, sorted(user.get_all_permissions()), timezone.localdate(), params))
 
-    def build():
+    def body():
         stories = StoryList(request, queryset, change_prefix, selectable=bool(actions))
         context = {"list": stories, "columns": COLUMNS, "actions": actions}
         return render_to_string("admin/articles/article/story_list_body.html", context)
 
+    token = get_token(request)
+    if len(messages.get_messages(request)):
+        return frame(body(), token)
     digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
-    return generation.keep(f"desk-list:{digest}", build, request, fresh=True)
+    page = generation.keep(
+        f"desk-list:{digest}", lambda: frame(body(), CSRF_MARK), request, fresh=True
+    )
+    return page.replace(CSRF_MARK, token)

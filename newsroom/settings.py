@@ -108,7 +108,8 @@ MIDDLEWARE = [
 # guesses neither succeeds nor starves the workers that serve readers.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with each account's permissions kept (articles/permissions.py).
+    "articles.permissions.KeptPermissionsBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from articles import workflow
+from articles import generation, workflow
 from articles.models import Action, Article, State, WorkflowEvent
 from articles.slip import review_slip
 from tests.factories import ArticleFactory, SectionFactory
@@ -116,7 +116,10 @@ def test_the_home_page_costs_the_same_queries_however_busy_the_desk(
     chief = day["chief"]
     client = Client()
     client.force_login(chief)
-    client.get("/admin/")  # the session and permissions warmed
+    client.get("/admin/")  # the session warmed
+    # Both readings after a change (what is kept under the content key read again), as the
+    # second one is, after the 60 stories.
+    generation.bump_generation()
     with django_assert_max_num_queries(40) as few:
         client.get("/admin/")
     reporter = day["reporter"]
