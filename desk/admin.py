@@ -464,7 +464,10 @@ class ArticleAdmin(admin.ModelAdmin):
             if not request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
                 messages.warning(request, "请先勾选要操作的稿件。")
                 return back
-            return self.response_action(request, queryset=self.get_queryset(request)) or back
+            # Only the ticked stories, even when a forged post asks for "all" (select_across).
+            ticked = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+            queryset = self.get_queryset(request).filter(pk__in=ticked)
+            return self.response_action(request, queryset=queryset) or back
         actions = self.get_action_choices(request, default_choices=[])
         prefix = reverse("admin:articles_article_changelist")
 

@@ -356,7 +356,9 @@ def story_list(request, queryset, change_prefix, actions, frame):
     a bulk action) is rendered for that request alone."""
     user = request.user
     params = [(name, strip_controls(request.GET.get(name, ""))[:200]) for name in PARAMETERS]
-    who = (user.pk, display_name(user), user.has_usable_password(), get_language())
+    params[0] = ("q", strip_controls(request.GET.get("q", "")).strip()[:200])  # as read
+    who = (user.pk, display_name(user), user.has_usable_password(), user.is_superuser,
+           get_language(), [name for name, _ in actions])  # fmt: skip
     key = repr((who, sorted(user.get_all_permissions()), timezone.localdate(), params))
 
     def body():

@@ -1,9 +1,10 @@
 """``in`` on an integer column matches nothing for a value the column cannot hold: a number
-out of its range (as Django's own ``exact``, ``gt`` and ``lt`` already do) or text that is
-no number. The admin's autocomplete widget, redisplaying a form posted with ``abc`` or
-``99999999999999999999`` as an id, looks the value up with ``in``; without this the answer
-is the driver's error (ValueError, SQLite's OverflowError, PostgreSQL's DataError) and a
-server error page instead of the form's "not a valid choice"."""
+out of its range (as Django's own ``exact``, ``gt`` and ``lt`` already do for a number) or
+text that is no number (where ``exact`` raises). The admin's autocomplete widget,
+redisplaying a form posted with ``abc`` or ``99999999999999999999`` as an id, looks the
+value up with ``in``; without this the answer is the driver's error (ValueError, SQLite's
+OverflowError, PostgreSQL's DataError) and a server error page instead of the form's "not
+a valid choice". Relations (``author__in``) are Django's own ``RelatedIn``, unchanged."""
 
 from django.db.models import IntegerField
 from django.db.models.lookups import In

@@ -239,3 +239,13 @@ def test_a_kept_page_is_each_requests_own(users, section):
     # Another editor, with the same permissions, is greeted by their own name.
     other = client_for(users["editor2"]).get(LIST).text
     assert "editor2" in other.split('id="user-tools"')[1].split("</div>")[0]
+
+
+def test_a_bulk_action_takes_only_the_ticked_stories_even_when_asked_for_all(users, section):
+    ticked, other = (ArticleFactory(section=section, state=State.DRAFT, author=users["editor"])
+                     for _ in range(2))  # fmt: skip
+    client_for(users["editor"]).post(
+        LIST, {"action": "bulk_submit", "_selected_action": [ticked.pk], "select_across": "1"}
+    )
+    assert Article.objects.get(pk=ticked.pk).state == State.REVIEW
+    assert Article.objects.get(pk=other.pk).state == State.DRAFT
