@@ -13,11 +13,25 @@ the account as loaded, as before. Sessions name the backend that signed them in:
 0017 moved those signed in with Django's ModelBackend to this one.
 """
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
 from . import generation
 
 PATH = "articles.permissions.KeptPermissionsBackend"
+
+
+def awaits_second_step(user):
+    """A staff account signed in with its password only, while NEWSROOM_STAFF_TOTP asks for
+    a code too (the desk's two-step sign-in, desk/twostep.py): its session is no staff
+    session yet, for the desk or for anything staff may fetch. ``is_verified`` is set on
+    the request's user by django-otp's middleware."""
+    if not (settings.NEWSROOM_STAFF_TOTP and user.is_authenticated and user.is_active):
+        return False
+    if not user.is_staff:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return not (is_verified and is_verified())
 
 
 class KeptPermissionsBackend(ModelBackend):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from taggit.models import Tag as TaggitTag
 
 from agencies.models import Agency, AgencyKind
@@ -48,7 +49,7 @@ from articles.slip import review_slip
 from newsroom.text import strip_controls
 from public.preview import preview_response, share_url
 
-from . import directory, epaper  # noqa: F401  (register the directory's and 数字报's admin)
+from . import directory, epaper, twostep  # noqa: F401  (register the directory's and 数字报's admin)
 from .editor import preview_body
 from .photos import PhotoInline
 from .proofing import proofread_view, proofreading_context
@@ -56,6 +57,10 @@ from .storylist import story_list
 
 # Our own Tag model (pinyin slugs) replaces taggit's, which stays unused.
 admin.site.unregister(TaggitTag)
+# Enrolled authenticators, listed to be deleted (a lost phone), never added or edited here.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, twostep.DeviceAdmin)
 
 
 @admin.register(Tag)

@@ -10,11 +10,17 @@
 Each panel is one bounded query, whatever the archive's size.
 """
 
+import functools
+
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 
 from articles.models import Action, Article, State, WorkflowEvent
 from articles.roles import stage_name
@@ -24,6 +30,7 @@ from articles.selectors import (
     sees_every_story,
     with_stage_entered,
 )  # fmt: skip
+from desk import twostep
 
 # Rows a panel shows; its heading counts them all, and links to the whole list.
 SHOWN = 10
@@ -149,6 +156,43 @@ class DeskSite(admin.AdminSite):
             build = admin.AdminSite.get_app_list
             return SimpleLazyObject(lambda: build(self, request, app_label))
         return super().get_app_list(request, app_label)
+
+    # Two-step sign-in (desk/twostep.py): with NEWSROOM_STAFF_TOTP on, an account signed in
+    # with its password only is sent to the code page from every page of the desk.
+
+    def has_permission(self, request):
+        return super().has_permission(request) and not twostep.pending(request)
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @functools.wraps(inner)
+        def wrapper(request, *args, **kwargs):
+            if twostep.pending(request):
+                if request.path == reverse("admin:logout"):
+                    # Django's admin sends a session without the site's permission from
+                    # logout to the index: this one may always sign out.
+                    return csrf_protect(never_cache(view))(request, *args, **kwargs)
+                return redirect_to_login(request.get_full_path(), reverse("admin:two_step"))
+            return inner(request, *args, **kwargs)
+
+        return wrapper
+
+    def login(self, request, extra_context=None):
+        if request.method == "GET" and twostep.pending(request):
+            return redirect_to_login(
+                request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"),
+                reverse("admin:two_step"),
+            )
+        return super().login(request, extra_context)
+
+    def get_urls(self):
+        two_step = path(
+            "two-step/",
+            never_cache(csrf_protect(functools.partial(twostep.view, self))),
+            name="two_step",
+        )
+        return [two_step, *super().get_urls()]
 
     def index(self, request, extra_context=None):
         context = {**home_context(request.user), **(extra_context or {})}

@@ -24,6 +24,7 @@ from django.utils.cache import patch_cache_control
 
 from articles.images import CONTENT_TYPES
 from articles.models import Image, PrintPage
+from articles.permissions import awaits_second_step
 from articles.selectors import public_images, visible_images
 
 from . import preview
@@ -61,6 +62,8 @@ def _is_public(request, name):
 def _staff_may_fetch(request, name):
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if awaits_second_step(user):
         return False
     if name.startswith(PAGES):
         return (
