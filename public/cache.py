@@ -139,6 +139,10 @@ class PageCacheMiddleware:
         if request.path.startswith(self.desk_prefix()):
             return self.get_response(request)  # the desk's pages are never kept
         key = page_key(request)
+        # A search's page is its reader's own question: kept only in this process's memory,
+        # whose budget is bounded (NEWSROOM_FRAGMENT_CACHE_BYTES), never in the shared
+        # cache, which random queries would otherwise fill for the stale hour.
+        shared = cache if not request.GET.get("q") else None
         entry = local.get(key)  # this process's copy: then the shared cache is not asked
         try:
             content_key = generation.content_key(request)
@@ -150,14 +154,14 @@ class PageCacheMiddleware:
             # moved the key on still serves what readers last saw.
             known = [key for key in (generation.last_key, cache.get(NEWEST_KEY)) if key]
             current = max(known, key=_order, default=None)
-            for stale in (entry, cache.get(key) if entry is None else None):
+            for stale in (entry, shared.get(key) if entry is None and shared else None):
                 if stale is not None and stale[0] == current:
                     return self.replay(request, stale, stale=True)
             return self.get_response(request)
         if content_key != self.announced:
             self.announce(content_key)
-        if entry is None or entry[0] != content_key:
-            entry = cache.get(key)
+        if shared and (entry is None or entry[0] != content_key):
+            entry = shared.get(key)
             if entry is not None and entry[0] == content_key:
                 local.set(key, entry, timeout=self.retention())
         if entry is not None and entry[0] == content_key:
@@ -171,7 +175,8 @@ class PageCacheMiddleware:
             and "cookie" not in response.get("Vary", "").lower()
         ):
             entry = (content_key, response.content, list(response.items()), time.time())
-            cache.set(key, entry, timeout=self.retention())
+            if shared:
+                shared.set(key, entry, timeout=self.retention())
             local.set(key, entry, timeout=self.retention())
         return response
 

@@ -301,6 +301,21 @@ def test_parameters_a_page_does_not_read_never_make_cache_entries(client):
     assert len([key for key in cache._cache if "newsroom:page:" in key]) == 2
 
 
+def test_random_searches_never_fill_the_shared_cache(client):
+    """Each query is a page of its own: kept in the worker's bounded memory, not in Redis."""
+    from public.cache import local, page_key
+
+    ArticleFactory(title="电信诈骗")
+    for _ in range(50):
+        client.get("/search/", {"q": f"诈骗 {random.random()}"})
+    response = client.get("/search/", {"q": "诈骗"})
+    assert response.status_code == 200
+    assert not [key for key in cache._cache if "newsroom:page:" in key]
+    assert local.get(page_key(response.wsgi_request)) is not None
+    again = client.get("/search/", {"q": "诈骗"})
+    assert again.content == response.content
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_that_served_nothing_yet_serves_stale_under_the_newest_key(
     client, database_down, settings
