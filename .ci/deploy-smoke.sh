@@ -163,6 +163,17 @@ nginx_pid=$!
 edge="http://127.0.0.1:$NGINX_PORT"
 for _ in $(seq 50); do curl -fsS -o /dev/null "$edge/healthz" 2>/dev/null && break; sleep 0.1; done
 [ "$(status "$edge/healthz")" = 200 ] || fail "nginx does not reach gunicorn"
+# A flood of sign-in requests is answered by nginx past its burst, never by a worker.
+codes="$(for _ in $(seq 30); do curl -sS -o /dev/null -w '%{http_code}\n' -H 'Host: localhost' \
+    -H 'X-Forwarded-Proto: https' -X POST -d 'username=x&password=y' "$edge/admin/login/"; done)"
+grep -qx 429 <<<"$codes" || fail "nginx does not throttle a flood of sign-ins"
+headers="$(get -D - -o "$work/throttled.html" -X POST "$edge/admin/login/")"
+grep -q "^HTTP/1.1 429" <<<"$headers" || fail "the throttle is not 429"
+grep -q "请一分钟后再试" "$work/throttled.html" || fail "the throttle's page is not in Chinese"
+for header in retry-after x-frame-options x-content-type-options content-security-policy; do
+    grep -qi "^$header:" <<<"$headers" || fail "the throttle's 429 lacks $header"
+done
+[ "$(status "$edge/")" = 200 ] || fail "readers are throttled with the sign-ins"
 photo_page=""
 for url in $(grep -o 'href="/articles/[0-9]*/[a-z0-9-]*/"' <<<"$home" | cut -d'"' -f2 | sort -u); do
     page="$(get "$edge$url")"
