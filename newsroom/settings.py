@@ -62,6 +62,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "desk.apps.DeskAdminConfig",  # django.contrib.admin, its home page the desk's
+    # Before django.contrib.auth: its createsuperuser (validators enforced) is the one found.
+    "ops",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,7 +84,6 @@ INSTALLED_APPS = [
     "public",
     "desk",
     "ingest",
-    "ops",
     # The benchmark's commands, where the checkout has them (the image leaves them out).
     *(["bench"] if importlib.util.find_spec("bench") else []),
 ]
