@@ -3,9 +3,13 @@ from django.db.models.signals import post_migrate
 
 
 def _ensure_roles(sender, **kwargs):
+    from .generation import bump_generation
     from .roles import ensure_roles
 
     ensure_roles()
+    # Kept permission sets (articles.permissions) hold codenames: a migration that renamed
+    # one changed no group's permissions, so move the key on whatever it did.
+    bump_generation()
 
 
 class ArticlesConfig(AppConfig):

@@ -38,6 +38,8 @@ _CHIEF = [
     "articles.add_correction", "articles.change_correction",
     # Login lockouts: see them, and lift one by deleting it.
     "axes.view_accessattempt", "axes.delete_accessattempt",
+    # Two-step sign-in: see who has enrolled, and delete a lost phone's authenticator.
+    "otp_totp.view_totpdevice", "otp_totp.delete_totpdevice",
 ]  # fmt: skip
 
 ROLES = {REPORTER: _REPORTER, EDITOR: _EDITOR, DIRECTOR: _DIRECTOR, CHIEF: _CHIEF}
@@ -64,7 +66,7 @@ def ensure_roles(**kwargs):
     """Create the four groups with exactly their permissions."""
     from django.apps import apps
 
-    for app_label in ("articles", "agencies", "axes"):
+    for app_label in ("articles", "agencies", "axes", "otp_totp"):
         create_permissions(apps.get_app_config(app_label), verbosity=0)
     for name, codenames in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)

@@ -3,10 +3,11 @@
 Behind ``NEWSROOM_STAFF_TOTP``. With it on, an account that has signed in with its password
 reaches no page of the desk until it gives the six-digit code of its authenticator app
 (TOTP, RFC 6238: 微信/企业微信's 身份验证器, Google Authenticator, FreeOTP…). The first
-time, the page shows the QR code to scan, and the account's device is saved only once a
-code from it is right. django-otp does the cryptography, the throttling of wrong codes and
-the one-use rule (a code taken once is refused after); its middleware marks the session
-verified.
+time, the page shows the QR code to scan (and the key, for an app that cannot); the new
+device is kept unconfirmed, under the same key however often the page is opened, and signs
+in only once a code from it has been right. django-otp does the cryptography, the
+throttling of wrong codes and the one-use rule (a code taken once is refused after); its
+middleware marks the session verified.
 
 Whoever has lost their phone asks the chief (who deletes their device in 两步验证设备) or
 ops (``manage.py reset_two_step USERNAME``); their next sign-in enrols a new one. The
@@ -16,27 +17,28 @@ account that has never enrolled: switch the setting on and ask everyone to enrol
 
 import base64
 import logging
+import math
+import unicodedata
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp.util import random_hex
 
 from articles.models import display_name
 from articles.permissions import awaits_second_step
 
 logger = logging.getLogger(__name__)
-
-SECRET_SESSION_KEY = "newsroom_two_step_secret"
 
 
 def pending(request):
@@ -51,12 +53,11 @@ def confirmed_device(user):
 class CodeForm(forms.Form):
     code = forms.CharField(
         label="动态验证码",
-        max_length=10,
+        max_length=20,
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
                 "inputmode": "numeric",
-                "pattern": "[0-9 ]*",
                 "autofocus": True,
                 "size": 8,
             }
@@ -65,10 +66,20 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self):
-        code = self.cleaned_data["code"].replace(" ", "")
-        if not code.isdigit():
-            raise forms.ValidationError("动态验证码是 6 位数字。")
+        # Full-width digits (a Chinese input method's) and spaces between groups are fine.
+        code = unicodedata.normalize("NFKC", self.cleaned_data["code"]).replace(" ", "")
+        if not (code.isascii() and code.isdigit() and len(code) == DIGITS):
+            raise forms.ValidationError("动态验证码应为 6 位数字，请只输入数字。")
         return code
+
+    def refuse(self, message):
+        """The code is wrong: say why, and show the field empty for the next one."""
+        self.add_error("code", message)
+        self.data = self.data.copy()
+        self.data["code"] = ""
+
+
+DIGITS = 6
 
 
 def _refusal(device):
@@ -76,9 +87,10 @@ def _refusal(device):
     allowed, extra = device.verify_is_allowed()
     if allowed:
         return None
-    if (extra or {}).get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
-        failures = extra["failure_count"]
-        return f"动态验证码已连续错误 {failures} 次，请稍候再试（每错一次，等待时间加倍）。"
+    extra = extra or {}
+    if extra.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
+        wait = max(1, math.ceil((extra["locked_until"] - timezone.now()).total_seconds()))
+        return f"尝试过于频繁：已连续输错 {extra['failure_count']} 次，请 {wait} 秒后再试。"
     return "暂时不能验证动态验证码，请稍候再试。"
 
 
@@ -91,10 +103,22 @@ def _next_url(request):
     return reverse("admin:index")
 
 
-def _grouped(secret):
+def key_groups(device):
     """The key as a person types it into an app that cannot scan: base32, in fours."""
-    text = base64.b32encode(bytes.fromhex(secret)).decode()
-    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+    text = base64.b32encode(device.bin_key).decode()
+    return [text[i : i + 4] for i in range(0, len(text), 4)]
+
+
+def pending_device(user):
+    """The authenticator being enrolled: kept unconfirmed, so the key a person scanned
+    stays the same if they sign out, or their session ends, before giving its code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+DEVICE_NAME = "身份验证器"
 
 
 def view(site, request):
@@ -103,35 +127,29 @@ def view(site, request):
         return redirect(_next_url(request) if request.user.is_authenticated else "admin:login")
     user = request.user
     device = confirmed_device(user)
+    enrolling = device is None
+    if enrolling:
+        device = pending_device(user)
     form = CodeForm(request.POST if request.method == "POST" else None)
-    secret = None
-    if device is None:
-        secret = request.session.get(SECRET_SESSION_KEY)
-        if not secret:
-            secret = request.session[SECRET_SESSION_KEY] = random_hex(20)
-    if form.is_bound and form.is_valid():
-        verified = (
-            _verify(form, device) if device is not None else _enrol(form, user, secret)
-        )  # fmt: skip
-        if verified is not None:
-            request.session.pop(SECRET_SESSION_KEY, None)
-            otp_login(request, verified)
-            logger.info(
-                "two-step sign-in: %s %s",
-                user.get_username(),
-                "verified" if device is not None else "enrolled a device",
-            )
-            return redirect(_next_url(request))
+    if form.is_bound and form.is_valid() and _accept(form, device, enrolling):
+        otp_login(request, device)
+        logger.info(
+            "two-step sign-in: %s %s",
+            user.get_username(),
+            "enrolled an authenticator" if enrolling else "verified",
+        )
+        return redirect(_next_url(request))
     context = {
         **site.each_context(request),
         "title": "两步验证",
         "form": form,
-        "enrolling": device is None,
+        "enrolling": enrolling,
         "next": _next_url(request),
+        "issuer": settings.OTP_TOTP_ISSUER,
     }
-    if device is None:
-        unsaved = TOTPDevice(user=user, key=secret, name="身份验证器")
-        context["qr_code"] = segno.make_qr(unsaved.config_url).svg_inline(
+    if enrolling:
+        context["config_url"] = device.config_url
+        context["qr_code"] = segno.make_qr(device.config_url).svg_inline(
             scale=4,
             border=4,
             dark="#000",
@@ -140,48 +158,42 @@ def view(site, request):
             svgclass="qr-code",
             title="用验证器应用扫描此二维码",
         )
-        context["secret"] = _grouped(secret)
+        context["key_groups"] = key_groups(device)
     return TemplateResponse(request, "admin/two_step.html", context)
 
 
-def _verify(form, device):
+def _accept(form, device, enrolling):
+    """Whether the form's code is right for ``device``; an enrolling device is confirmed
+    by it (one confirmed device an account: a second tab's enrolment is refused)."""
     refusal = _refusal(device)
     if refusal:
-        form.add_error("code", refusal)
-        return None
-    if device.verify_token(form.cleaned_data["code"]):
-        return device
-    form.add_error("code", "动态验证码不对（或已用过），请输入应用上当前显示的验证码。")
-    return None
-
-
-def _enrol(form, user, secret):
-    """Save the device only once a code from it is right; one confirmed device an account."""
+        form.refuse(refusal)
+        return False
     with transaction.atomic():
-        if TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).exists():
-            form.add_error(None, "此账号已在别处绑定了验证器，请用它的动态验证码。")
-            return None
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        device = TOTPDevice.objects.create(
-            user=user, key=secret, name="身份验证器", confirmed=False
-        )
+        if enrolling and TOTPDevice.objects.filter(user=device.user, confirmed=True).exists():
+            form.refuse("此账号刚刚已在别处绑定了验证器，请刷新页面，输入该验证器的动态验证码。")
+            return False
         if not device.verify_token(form.cleaned_data["code"]):
-            transaction.set_rollback(True)
-            form.add_error(
-                "code", "动态验证码不对：请确认已扫描上面的二维码，并输入应用上当前显示的验证码。"
+            form.refuse(
+                "动态验证码不对：请确认已扫描上面的二维码，并输入应用上当前显示的验证码。"
+                if enrolling
+                else "动态验证码不对（或已用过），请输入应用上当前显示的验证码。"
             )
-            return None
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-    return device
+            return False
+        if enrolling:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+    return True
 
 
 class DeviceAdmin(admin.ModelAdmin):
     """两步验证设备: who has enrolled, and when each was last used; deleting one (a lost
-    phone) makes its owner enrol again at the next sign-in. Nothing is added or edited
-    here: a device is made only by its owner, from a code it gave."""
+    phone) makes its owner enrol again at the next sign-in. Nothing is added, edited or
+    opened here: a device is made only by its owner, from a code it gave, and its page
+    would show the key its codes come from."""
 
-    list_display = ["owner", "enrolled", "confirmed_mark", "last_used"]
+    list_display = ["owner", "state", "enrolled", "last_used"]
+    list_display_links = None
     list_select_related = ["user"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     search_help_text = "按用户名或姓名搜索"
@@ -194,17 +206,21 @@ class DeviceAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        return obj is None and super().has_view_permission(request)
+
     @admin.display(description="账号", ordering="user__username")
     def owner(self, device):
-        return display_name(device.user)
+        name, username = display_name(device.user), device.user.get_username()
+        return username if name == username else f"{name}（{username}）"
+
+    @admin.display(description="状态", ordering="confirmed")
+    def state(self, device):
+        return "已绑定" if device.confirmed else "待绑定（尚未输入验证码）"
 
     @admin.display(description="绑定时间", ordering="created_at")
     def enrolled(self, device):
         return device.created_at
-
-    @admin.display(description="已确认", boolean=True)
-    def confirmed_mark(self, device):
-        return device.confirmed
 
     @admin.display(description="最近使用", ordering="last_used_at")
     def last_used(self, device):

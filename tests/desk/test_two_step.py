@@ -55,9 +55,18 @@ def enrol(client, user):
     page = sign_in(client, user)
     assert page.status_code == 302 and page["Location"].startswith("/admin/two-step/")
     page = client.get(page["Location"])
-    secret = client.session["newsroom_two_step_secret"]
+    secret = pending_key(user)
     response = client.post(page.request["PATH_INFO"] + "?next=/admin/", {"code": code(secret)})
     return page, response, secret
+
+
+def key_groups(response):
+    return re.findall(r"<span>([A-Z2-7]{4})</span>", response.content.decode())
+
+
+def pending_key(user):
+    """The key of the authenticator being enrolled (what its QR code carries)."""
+    return TOTPDevice.objects.get(user=user, confirmed=False).key
 
 
 def test_the_first_sign_in_enrols_a_device_from_a_right_code(reporter):
@@ -65,13 +74,11 @@ def test_the_first_sign_in_enrols_a_device_from_a_right_code(reporter):
     page, response, secret = enrol(client, reporter)
     text = page.content.decode()
     assert "<svg" in text and "qr-code" in text and "绑定并登录" in text
-    # The key as a person types it, in groups of four (base32 of the session's secret).
-    grouped = re.search(r'class="secret">([A-Z2-7 ]+)<', text).group(1)
-    assert len(grouped.replace(" ", "")) == 32
+    # The key as a person types it, in groups of four (base32 of the device's key).
+    assert len(key_groups(page)) == 8 and "otpauth://totp/" in text
     assert response.status_code == 302 and response["Location"] == "/admin/"
     device = TOTPDevice.objects.get(user=reporter)
     assert device.confirmed and device.key == secret
-    assert "newsroom_two_step_secret" not in client.session
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/articles/article/").status_code == 200
 
@@ -81,11 +88,30 @@ def test_a_wrong_code_enrols_nothing_and_says_why(reporter):
     page = client.get(sign_in(client, reporter)["Location"])
     response = client.post(page.request["PATH_INFO"], {"code": "000000"})
     assert response.status_code == 200
-    assert "动态验证码不对" in response.content.decode()
-    assert not TOTPDevice.objects.filter(user=reporter).exists()
-    response = client.post(page.request["PATH_INFO"], {"code": "abc"})
-    assert "6 位数字" in response.content.decode()
+    text = response.content.decode()
+    assert "动态验证码不对" in text and 'value="000000"' not in text  # emptied for the next
+    assert not TOTPDevice.objects.filter(user=reporter, confirmed=True).exists()
+    for wrong in ["abc", "12345", "1234567"]:
+        response = client.post(page.request["PATH_INFO"], {"code": wrong})
+        assert "应为 6 位数字" in response.content.decode(), wrong
     assert client.get("/admin/").status_code == 302
+
+
+def test_the_key_stays_the_same_until_enrolment_is_done(reporter):
+    """Scanned, then signed out before giving the code: the app's entry still works."""
+    first = Client()
+    page = first.get(sign_in(first, reporter)["Location"])
+    key = pending_key(reporter)
+    first.post("/admin/logout/")
+    second = Client()
+    again = second.get(sign_in(second, reporter)["Location"])
+    assert pending_key(reporter) == key
+    assert key_groups(again) == key_groups(page)
+    # Typed with a Chinese input method: full-width digits, a space between the halves.
+    wide = "".join(chr(ord(digit) + 0xFEE0) for digit in code(key))
+    response = second.post("/admin/two-step/", {"code": f"{wide[:3]} {wide[3:]}"})
+    assert response.status_code == 302
+    assert TOTPDevice.objects.get(user=reporter).confirmed
 
 
 def test_every_desk_page_waits_for_the_code(reporter):
@@ -129,7 +155,7 @@ def test_wrong_codes_are_throttled(reporter):
     page = client.get(sign_in(client, reporter)["Location"])
     client.post(page.request["PATH_INFO"], {"code": "000000"})
     response = client.post(page.request["PATH_INFO"], {"code": "000001"})
-    assert "请稍候再试" in response.content.decode()
+    assert "秒后再试" in response.content.decode()
     assert client.get("/admin/").status_code == 302
 
 
@@ -140,37 +166,41 @@ def test_a_session_with_only_its_password_fetches_no_private_file(reporter, user
     client = Client()
     client.get(sign_in(client, reporter)["Location"])
     assert client.get(image.file.url).status_code == 404
-    secret = client.session["newsroom_two_step_secret"]
-    client.post("/admin/two-step/", {"code": code(secret)})
+    client.post("/admin/two-step/", {"code": code(pending_key(reporter))})
     assert client.get(image.file.url).status_code == 200
 
 
 def test_the_next_address_stays_on_this_site(reporter):
     client = Client()
     page = client.get(sign_in(client, reporter)["Location"])
-    secret = client.session["newsroom_two_step_secret"]
     response = client.post(page.request["PATH_INFO"] + "?next=https://evil.example/",
-                           {"code": code(secret)})  # fmt: skip
+                           {"code": code(pending_key(reporter))})  # fmt: skip
     assert response["Location"] == "/admin/"
 
 
 def test_the_chief_lists_devices_and_deletes_a_lost_one(reporter, users):
     enrol(Client(), reporter)
-    root = users["root"]
-    root.set_password(PASSWORD)
-    root.save()
+    chief_user = users["chief"]
+    chief_user.set_password(PASSWORD)
+    chief_user.save()
     chief = Client()
-    enrol(chief, root)
+    enrol(chief, chief_user)
+    assert "两步验证设备" in chief.get("/admin/").content.decode()  # in the chief's menu
     listing = chief.get("/admin/otp_totp/totpdevice/")
     assert listing.status_code == 200
     text = listing.content.decode()
-    assert "两步验证设备" in text and reporter.last_name in text
-    assert chief.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    assert reporter.username in text and "已绑定" in text
     device = TOTPDevice.objects.get(user=reporter)
+    # No page of its own (it would show the key), nothing added or changed here.
+    assert f"/admin/otp_totp/totpdevice/{device.pk}/change/" not in text
+    assert chief.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").status_code == 403
+    assert chief.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    confirm = chief.get(f"/admin/otp_totp/totpdevice/{device.pk}/delete/")
+    assert "下次登录时须重新扫描二维码" in confirm.content.decode()
     response = chief.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=reporter).exists()
-    # The reporter's next sign-in enrols again.
+    # The reporter's next sign-in enrols again; an editor may not see the list.
     client = Client()
     page = client.get(sign_in(client, reporter)["Location"])
     assert "绑定并登录" in page.content.decode()
