@@ -73,10 +73,15 @@ class CodeForm(forms.Form):
         return code
 
     def refuse(self, message):
-        """The code is wrong: say why, and show the field empty for the next one."""
+        """The code is wrong: say why (and the field is shown empty for the next one)."""
         self.add_error("code", message)
-        self.data = self.data.copy()
-        self.data["code"] = ""
+
+    def emptied(self):
+        """The form to show again: a refused code is not left in the field."""
+        if self.is_bound and "code" in self.errors:
+            self.data = self.data.copy()
+            self.data["code"] = ""
+        return self
 
 
 DIGITS = 6
@@ -142,7 +147,7 @@ def view(site, request):
     context = {
         **site.each_context(request),
         "title": "两步验证",
-        "form": form,
+        "form": form.emptied(),
         "enrolling": enrolling,
         "next": _next_url(request),
         "issuer": settings.OTP_TOTP_ISSUER,

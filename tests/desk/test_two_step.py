@@ -93,7 +93,8 @@ def test_a_wrong_code_enrols_nothing_and_says_why(reporter):
     assert not TOTPDevice.objects.filter(user=reporter, confirmed=True).exists()
     for wrong in ["abc", "12345", "1234567"]:
         response = client.post(page.request["PATH_INFO"], {"code": wrong})
-        assert "应为 6 位数字" in response.content.decode(), wrong
+        text = response.content.decode()
+        assert "应为 6 位数字" in text and f'value="{wrong}"' not in text, wrong
     assert client.get("/admin/").status_code == 302
 
 
