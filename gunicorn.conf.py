@@ -3,6 +3,12 @@
 import multiprocessing
 import os
 
+# The search segmenter's dictionary (rjieba: about 33 MB, built as the module is imported)
+# is loaded once, here in the master, and shared by every worker it forks (copy-on-write:
+# nothing writes to it after loading), instead of 33 MB more in each worker that serves a
+# search. The app itself is not preloaded.
+import rjieba  # noqa: F401
+
 wsgi_app = "newsroom.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # An empty value (as .env.example ships it) means the default, like an unset one.

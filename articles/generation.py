@@ -35,6 +35,11 @@ _known = None
 # The content key this process last used: pages kept under it were what readers saw when
 # the database went away (see public.cache), and only those are served stale.
 last_key = None
+# The newest content key this process has used. Keys only move on, so when a newer one
+# comes, nothing kept under an older one (fragments, pages, lists, permission sets) can be
+# used again: the per-process cache is emptied then, instead of holding dead entries until
+# its memory budget pushes them out.
+_newest = None
 
 
 def _table():
@@ -59,9 +64,10 @@ def _read():
 
 
 def forget():
-    """Read the generation again at the next request (after a change of this process's)."""
-    global _known
-    _known = None
+    """Read the generation (and the schedule) again at the next request, after a change of
+    this process's."""
+    global _known, _schedule
+    _known = _schedule = None
 
 
 def generation(fresh=False):
@@ -80,20 +86,28 @@ def generation(fresh=False):
     return value
 
 
+# The schedule as of one generation: (generation, read at, the next publication times, all
+# of them?).
+_schedule = None
+
+
 def _next_publication(gen):
     """The first scheduled publication after now, as of generation ``gen``, or None."""
+    global _schedule
     from .models import Article
 
-    schedules = caches["fragments"]
-    key = f"newsroom:schedule:{gen}"
     now = timezone.now()
-    kept = schedules.get(key)  # (read at, the next publication times, all of them?)
-    if kept is None or now < kept[0] or (not kept[2] and (not kept[1] or kept[1][-1] <= now)):
+    kept = _schedule
+    if (
+        kept is None
+        or kept[0] != gen
+        or now < kept[1]
+        or (not kept[3] and (not kept[2] or kept[2][-1] <= now))
+    ):
         scheduled = Article.objects.scheduled().order_by("publish_at")
         times = list(scheduled.values_list("publish_at", flat=True)[:SCHEDULE_SIZE])
-        kept = (now, times, len(times) < SCHEDULE_SIZE)
-        schedules.set(key, kept, timeout=600)
-    times = kept[1]
+        kept = _schedule = (gen, now, times, len(times) < SCHEDULE_SIZE)
+    times = kept[2]
     at = bisect.bisect_right(times, now)
     return times[at] if at < len(times) else None
 
@@ -109,9 +123,25 @@ def content_key(request=None, fresh=False):
     due = _next_publication(gen)
     key = f"{gen}.{int(due.timestamp() * 1e6) if due else '-'}"
     last_key = key
+    _moved_on(key)
     if request is not None:
         request.newsroom_content_key = key
     return key
+
+
+def order(key):
+    """Content keys in the order they follow one another: by generation, then by the next
+    publication ("-", none left, last)."""
+    gen, due = key.split(".")
+    return int(gen), float("inf") if due == "-" else int(due)
+
+
+def _moved_on(key):
+    global _newest
+    if _newest is None or order(key) > order(_newest):
+        if _newest is not None:
+            _kept.clear()
+        _newest = key
 
 
 def keep(name, build, request=None, fresh=False):

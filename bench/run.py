@@ -157,14 +157,24 @@ class Gunicorn:
         sys.exit("gunicorn did not start")
 
     def worker_rss_mb(self):
+        """The largest worker's resident memory (RSS), and its proportional share (PSS:
+        pages shared with the master and the other workers, such as the search
+        dictionary loaded before they fork, counted once among them)."""
         pids = subprocess.run(
             ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
         ).stdout.split()
         sizes = []
         for pid in pids:
-            status = Path(f"/proc/{pid}/status").read_text()
-            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
-        return round(max(sizes), 1) if sizes else None
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            rss, pss = (
+                int(re.search(rf"^{field}:\s+(\d+)", rollup, re.M).group(1)) / 1024
+                for field in ("Rss", "Pss")
+            )
+            sizes.append((rss, pss))
+        if not sizes:
+            return None, None
+        rss, pss = max(sizes)
+        return round(rss, 1), round(pss, 1)
 
     def __exit__(self, *exc):
         self.process.send_signal(signal.SIGTERM)
@@ -430,7 +440,7 @@ def measure(size, duration, warmup, reuse=False, storm_only=False):
                 flooded["floor_rps"] = round(around, 1)
                 flooded["ratio"] = round(flooded["rps"] / around, 3) if around else None
                 pages["home, logins flooded"] = flooded
-            rss = server.worker_rss_mb()
+            rss, pss = server.worker_rss_mb()
         # The floor's own row: its median sample (every sample is in the report).
         floor = dict(sorted(floors, key=lambda sample: sample["rps"])[len(floors) // 2])
         floor.update(
@@ -439,7 +449,7 @@ def measure(size, duration, warmup, reuse=False, storm_only=False):
             non_2xx=sum(sample["non_2xx"] for sample in floors),
         )  # fmt: skip
         pages = {"floor": floor} | pages
-        results["modes"][mode] = {"pages": pages, "worker_rss_mb": rss}
+        results["modes"][mode] = {"pages": pages, "worker_rss_mb": rss, "worker_pss_mb": pss}
     results["publish_storm"] = publish_storm(database, urls, duration)
     return results
 
@@ -472,7 +482,10 @@ def report(results):
                     f"{page['p99_ms']:.1f} | {page['errors'] + page['non_2xx']} | "
                     f"{page['ratio']:.1%} | {page.get('queries', '')} | {page.get('bytes', '')} |"
                 )
-            lines.append(f"| worker RSS ({mode}) | | {block['worker_rss_mb']} MB | | | | | | |")
+            lines.append(
+                f"| worker RSS ({mode}) | | {block['worker_rss_mb']} MB "
+                f"(PSS {block.get('worker_pss_mb')} MB) | | | | | | |"
+            )
             flooded = block["pages"].get("home, logins flooded")
             if flooded:
                 lines.append(

@@ -76,13 +76,6 @@ def page_key(request):
 NEWEST_KEY = "newsroom:newest-content-key"
 
 
-def _order(content_key):
-    """Content keys in the order they follow one another: by generation, then by the next
-    publication ("-", none left, last)."""
-    gen, due = content_key.split(".")
-    return int(gen), float("inf") if due == "-" else int(due)
-
-
 def public_page(view):
     """Mark a view's pages as public: the same for every reader. PageCacheMiddleware keeps
     them (GET/HEAD, status 200); browsers and proxies are told how they may keep them."""
@@ -130,7 +123,7 @@ class PageCacheMiddleware:
         workers may cross here; the worse case is a key 0.25 s older than the newest.)"""
         self.announced = content_key
         shared = cache.get(NEWEST_KEY)
-        if shared is None or _order(content_key) > _order(shared):
+        if shared is None or generation.order(content_key) > generation.order(shared):
             cache.set(NEWEST_KEY, content_key, timeout=None)
 
     def __call__(self, request):
@@ -153,7 +146,7 @@ class PageCacheMiddleware:
             # shared cache unreachable too): a worker that has served nothing since another
             # moved the key on still serves what readers last saw.
             known = [key for key in (generation.last_key, cache.get(NEWEST_KEY)) if key]
-            current = max(known, key=_order, default=None)
+            current = max(known, key=generation.order, default=None)
             for stale in (entry, shared.get(key) if entry is None and shared else None):
                 if stale is not None and stale[0] == current:
                     return self.replay(request, stale, stale=True)

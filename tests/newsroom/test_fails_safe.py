@@ -352,10 +352,10 @@ def test_a_worker_behind_the_others_serves_stale_under_the_newest_key(
 
 
 def test_shared_keys_only_move_forward():
-    from public.cache import _order
+    from articles.generation import order
 
     keys = ["9.1700000000000000", "9.1800000000000000", "9.-", "10.1600000000000000", "10.-"]
-    assert sorted(keys, key=_order) == keys
+    assert sorted(keys, key=order) == keys
 
 
 @pytest.mark.django_db(transaction=True)

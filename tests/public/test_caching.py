@@ -202,3 +202,20 @@ def test_a_conditional_miss_is_not_stored_as_its_304(client, seed):
     assert client.get("/", HTTP_IF_NONE_MATCH=etag).status_code == 304
     page = client.get("/")
     assert page.status_code == 200 and seed[1].title in page.text
+
+
+def test_a_new_content_key_empties_the_process_cache(client, db):
+    """Nothing kept under an older key can be used again: it is dropped at once, not left
+    to fill the memory budget (a worker serving a busy archive stays small)."""
+    from django.core.cache import caches
+
+    from articles.generation import bump_generation
+
+    story = ArticleFactory(title="边境检查站")
+    assert client.get(story.get_absolute_url()).status_code == 200
+    kept = caches["fragments"]._entries
+    before = set(kept)
+    assert before
+    bump_generation()
+    assert client.get("/").status_code == 200
+    assert kept and not before & set(kept)  # every entry of the old key is gone
