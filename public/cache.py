@@ -60,7 +60,7 @@ def page_key(request):
     without control characters and runs of spaces; hashed, so the key stays short. The
     content key is kept in the entry: one round trip fetches both."""
     params = []
-    for name in PAGE_PARAMETERS:
+    for name in PAGE_PARAMETERS if request.META.get("QUERY_STRING") else ():
         value = request.GET.get(name)
         if value is None:
             continue
@@ -71,6 +71,11 @@ def page_key(request):
     url = f"{origin(request)}{request.path}?{urlencode(params)}".encode()
     return f"newsroom:page:{hashlib.sha256(url).hexdigest()}"
 
+
+# What makes a request conditional (answered 304 or 412 by get_conditional_response).
+CONDITIONAL_HEADERS = frozenset(
+    f"HTTP_IF_{name}" for name in ("MATCH", "NONE_MATCH", "MODIFIED_SINCE", "UNMODIFIED_SINCE")
+)
 
 # The newest content key any worker has used (see PageCacheMiddleware.announce).
 NEWEST_KEY = "newsroom:newest-content-key"
@@ -167,7 +172,10 @@ class PageCacheMiddleware:
             and not response.cookies
             and "cookie" not in response.get("Vary", "").lower()
         ):
-            entry = (content_key, response.content, list(response.items()), time.time())
+            # The headers as Django holds them once checked (lower-case name -> (name,
+            # value)): a hit puts them back as they are instead of checking each again.
+            headers = dict(response.headers._store)
+            entry = (content_key, response.content, headers, time.time())
             if shared:
                 shared.set(key, entry, timeout=self.retention())
             local.set(key, entry, timeout=self.retention())
@@ -188,10 +196,15 @@ class PageCacheMiddleware:
     def replay(request, entry, *, stale=False):
         _key, content, headers, stored_at = entry
         response = HttpResponse(content)
-        for name, value in headers:
-            response[name] = value
+        if isinstance(headers, dict):
+            response.headers._store = dict(headers)
+        else:  # a list of (name, value), as kept before
+            for name, value in headers:
+                response[name] = value
         if stale:
             response["Age"] = str(max(0, int(time.time() - stored_at)))
+        if not CONDITIONAL_HEADERS.intersection(request.META):
+            return response  # nothing to compare: the page itself
         last_modified = parse_http_date_safe(response.get("Last-Modified"))
         return get_conditional_response(
             request, etag=response.get("ETag"), last_modified=last_modified, response=response
