@@ -22,7 +22,7 @@ from chinese.typography import truncate
 
 from .cache import FRAGMENT_SECONDS, cached, local, origin
 from .share import qr_svg
-from .templatetags.newsroom import picture
+from .templatetags.newsroom import picture, subtitle
 
 RELATED = 4
 RELATED_CANDIDATES = 50
@@ -181,10 +181,10 @@ def query_key(query):
     return hashlib.sha256(query.encode()).hexdigest()[:32]
 
 
-def _items(request, name, ids, stories, template_name, context):
+def _items(request, name, ids, fetch, template_name, context):
     """The rendered items ``name`` of stories ``ids``, in that order, each kept under the
-    content key; the missing ones are fetched in one query (``stories()``, a queryset of
-    live stories, built only on a miss) and rendered with ``template_name`` and
+    content key; the missing ones are fetched at once (``fetch(missing)``, the live
+    stories among them, called only on a miss) and rendered with ``template_name`` and
     ``context(article)``. Returned joined, as one piece of markup (empty, so false, when
     there is none): a template then prints a list at once instead of item by item."""
     if not ids:
@@ -195,23 +195,50 @@ def _items(request, name, ids, stories, template_name, context):
     missing = [pk for pk in ids if keys[pk] not in found]
     if missing:
         template = get_template(template_name)  # looked up on a miss only: it stats files
-        rendered = {
-            keys[a.pk]: template.render(context(a)) for a in stories().filter(pk__in=missing)
-        }
+        rendered = {keys[a.pk]: template.render(context(a)) for a in fetch(missing)}
         if settings.NEWSROOM_FRAGMENT_CACHE:
             local.set_many(rendered, timeout=FRAGMENT_SECONDS)
         found.update(rendered)
     return Markup("".join([found[keys[pk]] for pk in ids if keys[pk] in found]))
 
 
-def story_items(request, ids, show_section=True, lead=False):
+def listed(ids):
+    """The live stories ``ids`` as lists show them (with their pictures), fetched in one
+    query (and two for the pictures) when the first list of a page misses any: a page of
+    several lists (the front page) costs three queries, not three a list."""
+    found = None
+
+    def fetch(missing):
+        nonlocal found
+        if found is None:
+            rows = Article.objects.for_listing().with_pictures().filter(pk__in=ids)
+            found = {article.pk: article for article in rows}
+        return [found[pk] for pk in missing if pk in found]
+
+    return fetch
+
+
+def story_items(request, ids, show_section=True, lead=False, fetch=None):
     """The rendered list items of live stories ``ids``, with their first picture (large
-    for the ``lead``, the front page's top story; a thumbnail otherwise)."""
+    for the ``lead``, the front page's top story; a thumbnail otherwise). ``fetch``: the
+    page's ``listed()`` of all the stories its lists show, or just these."""
     variant = "lead" if lead else "with-section" if show_section else "in-section"
+
+    def context(article):
+        return {
+            "article": article,
+            "photo": article.pictures[0] if article.pictures else None,
+            "published": timezone.localtime(article.publish_at),
+            "show_section": show_section,
+            "lead": lead,
+            "picture": picture,
+            "subtitle": subtitle,
+            "truncate": truncate,
+        }
+
     return _items(
-        request, f"item:{variant}", ids, lambda: Article.objects.for_listing().with_pictures(),
-        "includes/article_item.html",
-        lambda a: {"article": a, "show_section": show_section, "lead": lead},
+        request, f"item:{variant}", ids, fetch or listed(ids), "includes/article_item.html",
+        context,
     )  # fmt: skip
 
 
@@ -219,10 +246,10 @@ def search_items(request, query, ids):
     """Rendered search results (title, a passage around the query, section, date)."""
     from articles.search import snippet
 
-    def stories():
-        return Article.objects.live().select_related("section")
+    def fetch(missing):
+        return Article.objects.live().select_related("section").filter(pk__in=missing)
 
     return _items(
-        request, f"result:{query_key(query)}", ids, stories,
+        request, f"result:{query_key(query)}", ids, fetch,
         "includes/search_item.html", lambda a: {"article": a, "snippet": snippet(a, query)},
     )  # fmt: skip

@@ -19,6 +19,7 @@ from .cache import cached, public_page
 from .context_processors import sections as all_sections
 from .fragments import (
     around_story,
+    listed,
     live_story,
     query_key,
     search_items,
@@ -122,14 +123,15 @@ def home(request):
 
     def build():
         featured, by_section = front_page_ids(sections)
+        fetch = listed([*featured, *(pk for ids in by_section.values() for pk in ids)])
         blocks = [
-            (section, story_items(request, by_section[section.pk], show_section=False))
+            (section, story_items(request, by_section[section.pk], False, fetch=fetch))
             for section in sections
             if by_section.get(section.pk)
         ]
         context = {
-            "lead": story_items(request, featured[:1], lead=True),
-            "featured": story_items(request, featured[1:]),
+            "lead": story_items(request, featured[:1], lead=True, fetch=fetch),
+            "featured": story_items(request, featured[1:], fetch=fetch),
             "sections": blocks,
         }
         # Without the request: nothing here depends on it beyond the kept fragments.

@@ -153,6 +153,28 @@ def test_lists_are_not_counted(client):
     assert page_two.count('class="story-item"') == 1
 
 
+def test_the_front_page_costs_the_same_queries_for_two_sections_or_six(client):
+    """Every list on the front page (the lead, the featured, each section's block) is
+    fetched in one query (and two for pictures), not three a list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.generation import bump_generation
+
+    def front_page_queries():
+        bump_generation()  # nothing kept: the page built afresh
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return len(queries)
+
+    for n in range(2):
+        ArticleFactory(section=SectionFactory(), featured=n == 0)
+    two = front_page_queries()
+    for n in range(4):
+        ArticleFactory(section=SectionFactory(), featured=True)
+    assert front_page_queries() == two
+
+
 def make_stories(count, section, agency, officer):
     picture = images.accept(io.BytesIO(photo_files.webp((900, 600))), alt_text="检查站")
     for _ in range(count):
