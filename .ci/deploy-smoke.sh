@@ -164,7 +164,8 @@ edge="http://127.0.0.1:$NGINX_PORT"
 for _ in $(seq 50); do curl -fsS -o /dev/null "$edge/healthz" 2>/dev/null && break; sleep 0.1; done
 [ "$(status "$edge/healthz")" = 200 ] || fail "nginx does not reach gunicorn"
 # A flood of sign-in requests is answered by nginx past its burst, never by a worker.
-codes="$(for _ in $(seq 30); do curl -sS -o /dev/null -w '%{http_code}\n' -H 'Host: localhost' \
+[ "$(status "$edge/admin/login/")" = 200 ] || fail "opening the login page is throttled"
+codes="$(for _ in $(seq 40); do curl -sS -o /dev/null -w '%{http_code}\n' -H 'Host: localhost' \
     -H 'X-Forwarded-Proto: https' -X POST -d 'username=x&password=y' "$edge/admin/login/"; done)"
 grep -qx 429 <<<"$codes" || fail "nginx does not throttle a flood of sign-ins"
 headers="$(get -D - -o "$work/throttled.html" -X POST "$edge/admin/login/")"

@@ -20,6 +20,7 @@ limits=(--ulimit "nofile=$(ulimit -n):$(ulimit -Hn)" --ulimit nproc=4096:4096)
 
 cleanup() {
     "${run[@]}" rm -f -t 0 "$name" >/dev/null 2>&1 || true
+    "${run[@]}" volume rm -f "$name-media" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -36,6 +37,8 @@ echo "-- what the image holds"
 in_image() { "${run[@]}" run --rm --no-healthcheck "${limits[@]}" --network none --entrypoint "$1" "$tag" "${@:2}"; }
 [ "$(podman image inspect --format '{{.Config.User}}' "$tag")" = "10001:10001" ] || fail "the image does not run as its own user"
 podman image inspect --format '{{.Config.Healthcheck}}' "$tag" | grep -q healthcheck.py || fail "no HEALTHCHECK"
+! podman image inspect --format '{{.Config.Env}}' "$tag" | grep -q PIP_CERT \
+    || fail "the build's trust settings reached the image"
 for dir in tests bench .ci scripts .git; do
     in_image test ! -e "/app/$dir" || fail "/app/$dir is in the image"
 done

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.db.models.signals import post_migrate
 
 
@@ -8,8 +9,15 @@ def _ensure_roles(sender, **kwargs):
 
     ensure_roles()
     # Kept permission sets (articles.permissions) hold codenames: a migration that renamed
-    # one changed no group's permissions, so move the key on whatever it did.
-    bump_generation()
+    # one changed no group's permissions, so move the key on whatever it did (unless the
+    # migration went back before the generation's table).
+    from .models import ContentGeneration
+
+    if (
+        ContentGeneration._meta.db_table
+        in connections[kwargs.get("using", "default")].introspection.table_names()
+    ):
+        bump_generation()
 
 
 class ArticlesConfig(AppConfig):

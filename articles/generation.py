@@ -26,6 +26,9 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 SCHEDULE_SIZE = 32
+# However long the generation stands, the schedule is read again after this long (a change
+# made without moving the generation, such as a bulk update, is seen within it).
+SCHEDULE_SECONDS = 600
 # Kept fragments, per process; however long the key stands, one is dropped after this long.
 _kept = caches["fragments"]
 KEEP_SECONDS = 600
@@ -102,6 +105,7 @@ def _next_publication(gen):
         kept is None
         or kept[0] != gen
         or now < kept[1]
+        or (now - kept[1]).total_seconds() > SCHEDULE_SECONDS
         or (not kept[3] and (not kept[2] or kept[2][-1] <= now))
     ):
         scheduled = Article.objects.scheduled().order_by("publish_at")

@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -173,7 +174,9 @@ class DeskSite(admin.AdminSite):
                     # Django's admin sends a session without the site's permission from
                     # logout to the index: this one may always sign out.
                     return csrf_protect(never_cache(view))(request, *args, **kwargs)
-                return redirect_to_login(request.get_full_path(), reverse("admin:two_step"))
+                response = redirect_to_login(request.get_full_path(), reverse("admin:two_step"))
+                add_never_cache_headers(response)
+                return response
             return inner(request, *args, **kwargs)
 
         return wrapper

@@ -16,6 +16,7 @@ account that has never enrolled: switch the setting on and ask everyone to enrol
 """
 
 import base64
+import datetime
 import logging
 import math
 import unicodedata
@@ -24,7 +25,7 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -115,8 +116,12 @@ def key_groups(device):
 
 
 def pending_device(user):
-    """The authenticator being enrolled: kept unconfirmed, so the key a person scanned
-    stays the same if they sign out, or their session ends, before giving its code."""
+    """The authenticator being enrolled: kept unconfirmed for PENDING_MINUTES, so the key a
+    person scanned stays the same if they sign out, or their session ends, before giving
+    its code; past that a new key is drawn (a key copied by someone else with the password
+    goes stale before its owner is likely to enrol with it)."""
+    stale = timezone.now() - datetime.timedelta(minutes=PENDING_MINUTES)
+    TOTPDevice.objects.filter(user=user, confirmed=False, created_at__lt=stale).delete()
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
@@ -124,6 +129,7 @@ def pending_device(user):
 
 
 DEVICE_NAME = "身份验证器"
+PENDING_MINUTES = 15
 
 
 def view(site, request):
@@ -136,8 +142,9 @@ def view(site, request):
     if enrolling:
         device = pending_device(user)
     form = CodeForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid() and _accept(form, device, enrolling):
-        otp_login(request, device)
+    accepted = form.is_bound and form.is_valid() and _accept(form, device, enrolling)
+    if accepted:
+        otp_login(request, accepted)
         logger.info(
             "two-step sign-in: %s %s",
             user.get_username(),
@@ -168,13 +175,21 @@ def view(site, request):
 
 
 def _accept(form, device, enrolling):
-    """Whether the form's code is right for ``device``; an enrolling device is confirmed
-    by it (one confirmed device an account: a second tab's enrolment is refused)."""
-    refusal = _refusal(device)
-    if refusal:
-        form.refuse(refusal)
-        return False
+    """``device`` as locked and updated if the form's code is right for it, else False; an
+    enrolling device is confirmed by it (one confirmed device an account: a second tab's
+    enrolment is refused, and every other pending key is dropped)."""
     with transaction.atomic():
+        # Locked: two requests with the same code (or a volley of guesses) are checked one
+        # after the other, against the last code taken and the failures counted so far.
+        get_user_model().objects.select_for_update().filter(pk=device.user_id).first()
+        device = TOTPDevice.objects.select_for_update().filter(pk=device.pk).first()
+        if device is None:  # deleted meanwhile (the chief, or an older pending key)
+            form.refuse("验证器已被删除，请刷新页面重新绑定。")
+            return False
+        refusal = _refusal(device)
+        if refusal:
+            form.refuse(refusal)
+            return False
         if enrolling and TOTPDevice.objects.filter(user=device.user, confirmed=True).exists():
             form.refuse("此账号刚刚已在别处绑定了验证器，请刷新页面，输入该验证器的动态验证码。")
             return False
@@ -188,7 +203,8 @@ def _accept(form, device, enrolling):
         if enrolling:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-    return True
+            TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    return device
 
 
 class DeviceAdmin(admin.ModelAdmin):
@@ -210,6 +226,19 @@ class DeviceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A superuser's device only by a superuser: deleting it leaves that account open to
+        # its password alone until it enrols again.
+        if obj is not None and obj.user.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_queryset(self, request):
+        devices = super().get_queryset(request)
+        if not request.user.is_superuser:
+            devices = devices.filter(user__is_superuser=False)
+        return devices
 
     def has_view_permission(self, request, obj=None):
         return obj is None and super().has_view_permission(request)

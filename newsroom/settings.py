@@ -121,22 +121,14 @@ AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15"))
 )
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
+AXES_CLIENT_IP_CALLABLE = "newsroom.proxy.client_ip"
 # Two-step sign-in (desk/twostep.py): on, every staff account must also give a code from
 # an authenticator app (enrolled at its first sign-in) before any page of the desk.
 NEWSROOM_STAFF_TOTP = env_bool("NEWSROOM_STAFF_TOTP", default=False)
 OTP_TOTP_ISSUER = os.environ.get("NEWSROOM_SITE_NAME", "北疆法治报")
-# Without a second step, guesses at one account are counted from every address (a password
-# is all it takes), at the price that anyone can keep a colleague locked out. With it, a
-# password alone opens nothing: guesses are counted per account and address, and per
-# address, so nobody is locked out by someone else's guessing.
-AXES_LOCKOUT_PARAMETERS = (
-    [["username", "ip_address"], "ip_address"]
-    if NEWSROOM_STAFF_TOTP
-    else ["username", "ip_address"]
-)
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
-AXES_CLIENT_IP_CALLABLE = "newsroom.proxy.client_ip"
 # The load balancers whose X-Forwarded-For (and, in gunicorn, X-Forwarded-Proto) is believed.
 FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
 

@@ -69,7 +69,8 @@ def page_key(request):
             value = str(int(value))
         params.append((name, value))
     url = f"{origin(request)}{request.path}?{urlencode(params)}".encode()
-    return f"newsroom:page:{hashlib.sha256(url).hexdigest()}"
+    # v2: entries hold their headers as a mapping (before: a list), and the two never meet.
+    return f"newsroom:page:v2:{hashlib.sha256(url).hexdigest()}"
 
 
 # What makes a request conditional (answered 304 or 412 by get_conditional_response).
@@ -196,11 +197,7 @@ class PageCacheMiddleware:
     def replay(request, entry, *, stale=False):
         _key, content, headers, stored_at = entry
         response = HttpResponse(content)
-        if isinstance(headers, dict):
-            response.headers._store = dict(headers)
-        else:  # a list of (name, value), as kept before
-            for name, value in headers:
-                response[name] = value
+        response.headers._store = dict(headers)
         if stale:
             response["Age"] = str(max(0, int(time.time() - stored_at)))
         if not CONDITIONAL_HEADERS.intersection(request.META):

@@ -14,11 +14,25 @@ for pair in podman:podman buildah:buildah debootstrap:debootstrap runc:runc; do
 done
 
 base="docker.io/library/$(sed -n 's/^FROM \([^ ]*\) AS builder$/\1/p' Dockerfile)"
-if ! podman image exists "$base" && ! timeout 300 podman pull -q "$base" >/dev/null 2>&1; then
-    bash scripts/make-base-image.sh
+local_base() { [ "$(podman image inspect --format '{{index .Labels "newsroom.base"}}' "$base" 2>/dev/null)" = local ]; }
+# The real base whenever a registry answers, even over a stand-in made before.
+if ! podman image exists "$base" || local_base; then
+    timeout 300 podman pull -q "$base" >/dev/null 2>&1 || true
 fi
+podman image exists "$base" || bash scripts/make-base-image.sh
+if local_base; then
+    echo "note: building on the local stand-in base (Python $(podman image inspect --format '{{index .Labels "newsroom.base.python"}}' "$base"))" >&2
+fi
+
+# The machine's trust store, for pip inside the build's RUN steps only (a proxy that
+# inspects TLS has its own authority there): mounted, never copied into a layer.
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+printf '[global]\ncert = /etc/ssl/certs/ca-certificates.crt\n' > "$work/pip.conf"
 
 # The docker format keeps the Dockerfile's HEALTHCHECK (OCI images have none).
 podman build --format docker --isolation chroot --network host --pull=never \
+    --volume /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro \
+    --volume "$work/pip.conf:/etc/pip.conf:ro" \
     --tag "$tag" . >&2
 echo "$tag"

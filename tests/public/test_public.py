@@ -170,7 +170,7 @@ def test_the_front_page_costs_the_same_queries_for_two_sections_or_six(client):
     for n in range(2):
         ArticleFactory(section=SectionFactory(), featured=n == 0)
     two = front_page_queries()
-    for n in range(4):
+    for _ in range(4):
         ArticleFactory(section=SectionFactory(), featured=True)
     assert front_page_queries() == two
 
