@@ -6,6 +6,7 @@ from django_otp.plugins.otp_totp.apps import DefaultConfig as TOTPConfig
 class OpsConfig(AppConfig):
     """Running the site: backup, restore, waiting for the database, accounts and roles."""
 
+    default = True  # this module holds other apps' configs too
     name = "ops"
     verbose_name = "运维"
 

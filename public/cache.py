@@ -153,9 +153,12 @@ class PageCacheMiddleware:
             # moved the key on still serves what readers last saw.
             known = [key for key in (generation.last_key, cache.get(NEWEST_KEY)) if key]
             current = max(known, key=generation.order, default=None)
-            for stale in (entry, shared.get(key) if entry is None and shared else None):
-                if stale is not None and stale[0] == current:
-                    return self.replay(request, stale, stale=True)
+            # This process's copy if it is of that key, else the shared cache's: a worker
+            # holding an older copy of its own still serves the one another worker kept.
+            if (entry is None or entry[0] != current) and shared:
+                entry = shared.get(key)
+            if entry is not None and entry[0] == current:
+                return self.replay(request, entry, stale=True)
             return self.get_response(request)
         if content_key != self.announced:
             self.announce(content_key)

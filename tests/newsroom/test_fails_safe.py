@@ -351,6 +351,31 @@ def test_a_worker_behind_the_others_serves_stale_under_the_newest_key(
     assert stale.status_code == 200 and article.title in stale.text and "Age" in stale
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_holding_an_older_copy_serves_the_one_another_worker_kept(
+    client, database_down, settings
+):
+    """Worker B kept the page before a change; worker A kept it after: in an outage B
+    serves A's copy (the newest key's), not a 503 because its own copy is older."""
+    from articles.generation import bump_generation
+    from public.cache import local, page_key
+
+    settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 0
+    article = ArticleFactory(section=SectionFactory(name="要闻", slug="yao-wen"))
+    url = article.get_absolute_url()
+    response = client.get(url)
+    assert response.status_code == 200  # "worker B"
+    key = page_key(response.wsgi_request)
+    older = local.get(key)
+    bump_generation()
+    assert client.get(url).status_code == 200  # "worker A", under the newer key
+    local.set(key, older)  # B's own copy, of the older key
+    client.raise_request_exception = False
+    database_down["down"] = True
+    stale = client.get(url)
+    assert stale.status_code == 200 and article.title in stale.text and "Age" in stale
+
+
 def test_shared_keys_only_move_forward():
     from articles.generation import order
 

@@ -48,3 +48,10 @@ def test_interactive_asks_again_instead_of_offering_a_bypass(monkeypatch):
     user = get_user_model().objects.get(username="boss")
     assert user.check_password("Kx7-tuq4-vb-9931") and user.is_superuser
     assert not hasattr(django_command, "input")  # the shim is gone after the command
+
+
+def test_noinput_compares_the_password_with_the_email_too(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "zongbianji.beijiang")
+    with pytest.raises(CommandError, match="refused"):
+        call_command("createsuperuser", interactive=False, username="boss",
+                     email="zongbianji.beijiang@news.example")  # fmt: skip

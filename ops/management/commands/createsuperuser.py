@@ -22,12 +22,15 @@ BYPASS_QUESTION = "Bypass password validation"
 class Command(django_command.Command):
     def handle(self, *args, **options):
         if not options["interactive"] and "DJANGO_SUPERUSER_PASSWORD" in os.environ:
-            field = self.UserModel.USERNAME_FIELD
-            username = options[field] or os.environ.get(f"DJANGO_SUPERUSER_{field.upper()}")
+            # The account as it will be made (username, e-mail…): the similarity rule
+            # compares the password with each of them.
+            fields = {}
+            for field in [self.UserModel.USERNAME_FIELD, *self.UserModel.REQUIRED_FIELDS]:
+                value = options.get(field) or os.environ.get(f"DJANGO_SUPERUSER_{field.upper()}")
+                if value and not self.UserModel._meta.get_field(field).many_to_many:
+                    fields[field] = value
             try:
-                validate_password(
-                    os.environ["DJANGO_SUPERUSER_PASSWORD"], self.UserModel(**{field: username})
-                )
+                validate_password(os.environ["DJANGO_SUPERUSER_PASSWORD"], self.UserModel(**fields))
             except ValidationError as exc:
                 raise CommandError(
                     "DJANGO_SUPERUSER_PASSWORD is refused: " + " ".join(exc.messages)
