@@ -133,26 +133,36 @@ print(s.session_key)
 
 
 class Gunicorn:
+    running = None  # the server being measured, whose log a failed sample prints
+
     def __init__(self, env):
         # Workers are not recycled during a run: a recycled worker closes its keep-alive
         # connections, which browsers and proxies retry but wrk counts as errors (and the
         # new worker's start-up lands in the figures).
         self.env = dict(env, GUNICORN_BIND=f"127.0.0.1:{PORT}", GUNICORN_MAX_REQUESTS="0")
         self.process = None
+        # gunicorn's error log goes to a file, printed when a sample fails (a pipe nobody
+        # reads would stall every process writing to it once 64 KB were written).
+        self.log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed on exit)
+
+    def log_tail(self, size=3000):
+        self.log.seek(0)
+        return self.log.read()[-size:]
 
     def __enter__(self):
         self.process = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "--config", "gunicorn.conf.py",
              "--access-logfile", "/dev/null"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log, text=True,
         )  # fmt: skip
         for _ in range(200):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                Gunicorn.running = self
                 return self
             except OSError:
                 if self.process.poll() is not None:
-                    sys.exit("gunicorn exited:\n" + self.process.stderr.read()[-3000:])
+                    sys.exit("gunicorn exited:\n" + self.log_tail())
                 time.sleep(0.1)
         sys.exit("gunicorn did not start")
 
@@ -177,8 +187,13 @@ class Gunicorn:
         return round(rss, 1), round(pss, 1)
 
     def __exit__(self, *exc):
+        Gunicorn.running = None
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
+        tail = self.log_tail()
+        if "WORKER TIMEOUT" in tail or "Traceback" in tail:
+            print("gunicorn's log ends:\n" + tail, file=sys.stderr)
+        self.log.close()
 
 
 FLOODERS = 6  # clients guessing passwords while readers load the home page
@@ -305,7 +320,7 @@ def publish_storm(database, urls, duration):
     rotate_floor = ["-s", floor_script.name]
     with Gunicorn(env):
         wrk(base + "/", 1, extra=rotate)  # warm-up
-        before = wrk(base + "/healthz", floor_seconds(duration), extra=rotate_floor)
+        before = floor_sample(base, duration, extra=rotate_floor)
         quiet = wrk(base + "/", duration, extra=rotate)
         publisher = subprocess.Popen(
             [PYTHON, "manage.py", "shell", "-c", PUBLISHER],
@@ -326,7 +341,7 @@ def publish_storm(database, urls, duration):
         publisher.wait()
         watcher.join()
         stormy["watcher_rps"] = round(watched / duration, 1)
-        after = wrk(base + "/healthz", floor_seconds(duration), extra=rotate_floor)
+        after = floor_sample(base, duration, extra=rotate_floor)
     Path(script.name).unlink()
     Path(floor_script.name).unlink()
     manage(env, "shell", "-c", "from articles.models import Article; "
@@ -352,14 +367,29 @@ def floor_seconds(duration):
     return max(2, duration // 2)
 
 
+def floor_sample(base, duration, extra=()):
+    """The floor, /healthz under wrk. /healthz runs none of the app (the first middleware
+    answers it), so errors there are the machine's or the load generator's, not a page's:
+    such a sample is measured once more, and kept in the report (``failed_first``) beside
+    the one used. A second failure stands, and fails the run."""
+    sample = wrk(base + "/healthz", floor_seconds(duration), extra=extra)
+    if sample["errors"] or sample["non_2xx"]:
+        again = wrk(base + "/healthz", floor_seconds(duration), extra=extra)
+        sample = again | {"failed_first": sample}
+    return sample
+
+
 def wrk(url, duration, cookie=None, extra=()):
     cmd = ["wrk", "-t2", "-c16", f"-d{duration}s", "--latency", "-H", "Host: 127.0.0.1", *extra]
     if cookie:
         cmd += ["-H", f"Cookie: sessionid={cookie}"]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
     result = parse_wrk(out)
-    if result["rps"] == 0:
-        print(out, file=sys.stderr)
+    if result["rps"] == 0 or result["errors"] or result["non_2xx"]:
+        # What went wrong, where CI's log shows it: wrk's own report and the server's log.
+        print(f"wrk {url}:\n{out}", file=sys.stderr)
+        if Gunicorn.running is not None:
+            print("gunicorn's log ends:\n" + Gunicorn.running.log_tail(), file=sys.stderr)
     return result
 
 
@@ -375,13 +405,28 @@ def parse_wrk(out):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    errors = 0
+    kinds = ("connect", "read", "write", "timeout")
+    socket_errors = dict.fromkeys(kinds, 0)
     if match := re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     ):
-        errors += sum(int(g) for g in match.groups())
+        socket_errors = dict(zip(kinds, map(int, match.groups()), strict=True))
     non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors, "non_2xx": non2xx}
+    result = {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": sum(socket_errors.values())}
+    if result["errors"]:
+        result["socket_errors"] = socket_errors
+    return result | {"non_2xx": non2xx}
+
+
+def what_failed(page):
+    """A failed row's errors by kind, sample by sample for the floor (measured between
+    every two pages: the sample says which page it followed)."""
+    samples = page.get("samples", [page])
+    return "; ".join(
+        f"sample {n}: {sample.get('socket_errors', {})}, non-2xx {sample['non_2xx']}"
+        for n, sample in enumerate(samples)
+        if sample["errors"] or sample["non_2xx"]
+    )
 
 
 def existing_archive(name, size):
@@ -429,19 +474,19 @@ def measure(size, duration, warmup, reuse=False, storm_only=False):
                 targets["admin"] = "/admin/articles/article/"
             # The floor is measured again between pages, and each page is compared with the
             # floors on either side of it: this machine's speed drifts during a run.
-            floors = [wrk(base + "/healthz", floor_seconds(duration))]
+            floors = [floor_sample(base, duration)]
             for name, path in targets.items():
                 cookie_for = cookie if name == "admin" else None
                 wrk(base + path, warmup, cookie_for)  # warm-up
                 pages[name] = wrk(base + path, duration, cookie_for) | {"url": path}
                 pages[name].update(counts.get(path, {}))
-                floors.append(wrk(base + "/healthz", floor_seconds(duration)))
+                floors.append(floor_sample(base, duration))
                 around = (floors[-2]["rps"] + floors[-1]["rps"]) / 2
                 pages[name]["floor_rps"] = round(around, 1)
                 pages[name]["ratio"] = round(pages[name]["rps"] / around, 3) if around else None
             if mode == "uncached":
                 flooded = under_login_flood(base, urls["home"], duration) | {"url": urls["home"]}
-                floors.append(wrk(base + "/healthz", floor_seconds(duration)))
+                floors.append(floor_sample(base, duration))
                 around = (floors[-2]["rps"] + floors[-1]["rps"]) / 2
                 flooded["floor_rps"] = round(around, 1)
                 flooded["ratio"] = round(flooded["rps"] / around, 3) if around else None
@@ -492,6 +537,17 @@ def report(results):
                 f"| worker RSS ({mode}) | | {block['worker_rss_mb']} MB "
                 f"(PSS {block.get('worker_pss_mb')} MB) | | | | | | |"
             )
+            retried = [
+                sample["failed_first"]
+                for sample in block["pages"]["floor"]["samples"]
+                if "failed_first" in sample
+            ]
+            if retried:
+                lines.append(
+                    f"\n{len(retried)} floor sample(s) had errors and were measured again: "
+                    + "; ".join(what_failed(sample) for sample in retried)
+                    + ".\n"
+                )
             flooded = block["pages"].get("home, logins flooded")
             if flooded:
                 lines.append(
@@ -559,7 +615,7 @@ def main():
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"\nwritten: {out.relative_to(ROOT)}")
     failures = [
-        f"{size} {mode} {name}"
+        f"{size} {mode} {name} ({what_failed(page)})"
         for size, data in results["sizes"].items()
         for mode, block in data["modes"].items()
         for name, page in block["pages"].items()
