@@ -136,13 +136,13 @@ ROOT_URLCONF = "newsroom.urls"
 
 TEMPLATES = [
     {
-        # Readers' pages (see newsroom/jinja2.py); looked up first.
+        # Readers' pages (see public/jinja2.py); looked up first.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "newsroom.jinja2.environment",
+            "environment": "public.jinja2.environment",
             "context_processors": ["public.context_processors.page_shell"],
             "trim_blocks": True,
             "lstrip_blocks": True,

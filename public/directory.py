@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.generic import ListView
+from markupsafe import Markup
 
 from articles.models import Article
 from articles.selectors import public_agencies, public_officers
@@ -47,7 +48,7 @@ def agency_header(request, slug):
             "children": public_agencies().filter(parent=agency),
             "officers": public_officers().filter(agency=agency).order_by("unit", "name"),
         }
-        html = render_to_string("agencies/agency_header.html", context, request)
+        html = Markup(render_to_string("agencies/agency_header.html", context, using="jinja2"))
         return {
             "pk": agency.pk,
             "slug": agency.slug,
@@ -96,7 +97,7 @@ def officer_header(request, slug):
         agency = officer.agency
         shown = agency if agency and (agency.verified or officer.agency_named) else None
         context = {"officer": officer, "agency": shown}
-        html = render_to_string("agencies/officer_header.html", context, request)
+        html = Markup(render_to_string("agencies/officer_header.html", context, using="jinja2"))
         return {"pk": officer.pk, "name": officer.name, "html": html}
 
     return cached(request, f"officer:{slug}", build)

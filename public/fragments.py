@@ -2,9 +2,10 @@
 (上一篇/下一篇, related stories, sharing), and list items, each kept under the content key
 (public.cache).
 
-Rendering is most of what an uncached page costs: Django's template engine spends far more
-time on a story's header, photos, body, corrections and links than the database does
-finding them.
+Building them is most of what an uncached page costs (a story's header, photos, body,
+corrections and links: ten queries and their rendering), and every page is built afresh
+once the key moves on: they are Jinja2 templates (public/jinja2.py), rendered without the
+request (what they need of it, the site's address, is passed).
 """
 
 import hashlib
@@ -30,8 +31,13 @@ RELATED_CANDIDATES = 50
 
 def render_story(request, article):
     """The parts of an article page that belong to the story itself."""
-    # 责任编辑 from the workflow's record (one query), never typed in.
-    context = {"article": article, "editor": responsible_editor(article)}
+    context = {
+        "article": article,
+        # 责任编辑 from the workflow's record (one query), never typed in.
+        "editor": responsible_editor(article),
+        "base": origin(request),
+        "site_name": settings.NEWSROOM_SITE_NAME,
+    }
     return {
         "pk": article.pk,
         "slug": article.slug,
@@ -48,8 +54,8 @@ def render_story(request, article):
                 *(p.image.changed_at for p in article.photos.all() if p.image is not None),
             ]
         ),
-        "head": render_to_string("articles/story_head.html", context, request),
-        "main": render_to_string("articles/story_main.html", context, request),
+        "head": _render("articles/story_head.html", context),
+        "main": _render("articles/story_main.html", context),
         "agency_ids": [agency.pk for agency in article.agencies.all()],
         "tag_ids": [tag.pk for tag in article.tags.all()],
     }

@@ -7,16 +7,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import images
-from chinese import bylines, typography
+from chinese import bylines
 from newsroom.text import strip_controls
 
 register = template.Library()
-
-
-@register.filter
-def truncate_zh(text, length):
-    """Text cut to ``length`` characters, ending in …… (Django's truncatechars ends in …)."""
-    return typography.truncate(text, int(length))
 
 
 # What each place on a page shows of a picture: the renditions offered and the width it is
@@ -103,11 +97,9 @@ def xml_text(value):
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-@register.simple_tag(takes_context=True)
-def news_article_json_ld(context, article):
-    """JSON-LD NewsArticle for an article page, safe to put inside <script>."""
-    request = context["request"]
-    base = f"{request.scheme}://{request.get_host()}"
+def json_ld(article, base):
+    """JSON-LD NewsArticle for an article page, safe to put inside <script>; ``base``: the
+    site's ``scheme://host``."""
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
