@@ -8,6 +8,10 @@ owner names) and a random name. The camera model and the capture time are kept i
 record. Renditions (SPECS) are made once, at upload and by ``manage.py renditions``, with
 Willow (Wagtail's image library, over Pillow: colour spaces, modes and encoders handled),
 cropped around the picture's focal point.
+
+Pillow is imported by the functions that decode or encode, not by the module: a worker that
+serves only readers prints renditions' addresses (``sources``) and never loads it (2.4 MB
+less a worker).
 """
 
 import contextlib
@@ -22,8 +26,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image as PILImage
-from PIL import ImageOps, features
 
 from .models import Image, Rendition
 
@@ -62,6 +64,8 @@ CONTENT_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpg": "image/jpeg"
 
 def formats():
     """The formats this Pillow can write, best first."""
+    from PIL import features
+
     return [f for f in ("avif", "webp", "jpeg") if f == "jpeg" or features.check(f)]
 
 
@@ -147,6 +151,8 @@ def _outside_pixels(data, fmt):
 
 def _decode(data):
     """The picture in ``data``, decoded whole and checked; Refused otherwise."""
+    from PIL import Image as PILImage
+
     kind = _what(data)
     if kind is not None:
         if kind.startswith("SVG"):
@@ -205,6 +211,8 @@ def _record(picture):
 def _clean(picture):
     """Pixels only: upright, in a mode the format keeps, with no metadata but the colour
     profile (which carries no one's data and keeps the colours right)."""
+    from PIL import ImageOps
+
     picture = ImageOps.exif_transpose(picture)
     icc = picture.info.get("icc_profile")
     alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
@@ -230,6 +238,8 @@ def _encode(picture, fmt, quality=None):
 
 
 def _on_white(picture):
+    from PIL import Image as PILImage
+
     background = PILImage.new("RGB", picture.size, "white")
     background.paste(picture, mask=picture.getchannel("A"))
     background.info = picture.info
@@ -324,6 +334,8 @@ def plan(image):
 
 
 def _open_stored(image):
+    from PIL import Image as PILImage
+
     with image.file.open("rb") as f:
         picture = PILImage.open(io.BytesIO(f.read()))
         picture.load()

@@ -8,9 +8,12 @@ once the key moves on: they are Jinja2 templates (public/jinja2.py), rendered wi
 request (what they need of it, the site's address, is passed).
 """
 
+import functools
 import hashlib
+import operator
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
@@ -98,11 +101,21 @@ def related_ids(story, count):
     )
     return (
         Article.objects.live()
-        .filter(Q(pk__in=by_agency) | Q(pk__in=by_tag))
+        .filter(any_of([by_agency, by_tag]))
         .exclude(pk=pk)
         .order_by("-publish_at", "-pk")
         .values("pk")[:count]
     )
+
+
+def any_of(subqueries):
+    """A filter: the pk is among those of any of ``subqueries`` (each of pks, ordered and
+    sliced). On PostgreSQL one ``IN`` over their ``UNION ALL``, which it answers with index
+    lookups; an ``OR`` of several ``IN``s made it read the whole archive. Elsewhere (SQLite,
+    which cannot order the parts of a compound query) the ``OR``."""
+    if connection.features.supports_slicing_ordering_in_compound:
+        return Q(pk__in=subqueries[0].union(*subqueries[1:], all=True))
+    return functools.reduce(operator.or_, (Q(pk__in=subquery) for subquery in subqueries))
 
 
 def _render(template_name, context):
@@ -137,16 +150,17 @@ def around_story(request, story):
         in_section = Article.objects.live().filter(section_id=story["section_id"])
         older = in_section.filter(Q(publish_at__lt=at) | Q(publish_at=at, pk__lt=pk))
         newer = in_section.filter(Q(publish_at__gt=at) | Q(publish_at=at, pk__gt=pk))
-        wanted = Q(pk__in=older.order_by("-publish_at", "-pk").values("pk")[:1]) | Q(
-            pk__in=newer.order_by("publish_at", "pk").values("pk")[:1]
-        )
+        wanted = [
+            older.order_by("-publish_at", "-pk").values("pk")[:1],
+            newer.order_by("publish_at", "pk").values("pk")[:1],
+        ]
         # Two more than shown: 上一篇 and 下一篇 may be among them.
         related = related_ids(story, RELATED + 2)
         if related is not None:
-            wanted |= Q(pk__in=related)
+            wanted.append(related)
         rows = list(
             Article.objects.live()
-            .filter(wanted)
+            .filter(any_of(wanted))
             .only("pk", "slug", "title", "publish_at", "section_id")
             .with_pictures()
         )
