@@ -1,5 +1,17 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.contrib.admin import apps as admin_apps
+from django.core import checks
+
+# What the admin needs in front of it. Django's own checks look for them in MIDDLEWARE
+# (admin.E408-E410, axes.W002, silenced in settings); here they run for staff only
+# (newsroom.middleware.StaffOnlyMiddleware), and this check looks for them there.
+STAFF_MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
 
 
 class DeskConfig(AppConfig):
@@ -7,6 +19,23 @@ class DeskConfig(AppConfig):
 
     name = "desk"
     verbose_name = "编辑部"
+
+    def ready(self):
+        checks.register(staff_middleware)
+
+
+def staff_middleware(app_configs, **kwargs):
+    staff = getattr(settings, "NEWSROOM_STAFF_MIDDLEWARE", [])
+    in_place = "newsroom.middleware.StaffOnlyMiddleware" in settings.MIDDLEWARE
+    return [
+        checks.Error(
+            f"{path} is not in NEWSROOM_STAFF_MIDDLEWARE (or StaffOnlyMiddleware is not in "
+            "MIDDLEWARE): the desk needs it.",
+            id="desk.E001",
+        )
+        for path in STAFF_MIDDLEWARE
+        if not (in_place and path in staff)
+    ]
 
 
 class DeskAdminConfig(admin_apps.AdminConfig):

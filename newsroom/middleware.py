@@ -1,4 +1,11 @@
-"""Input hygiene at the edge: no control character reaches a form, a search or a comment."""
+"""Input hygiene at the edge (no control character reaches a form, a search or a comment),
+and the middleware only staff's requests go through."""
+
+import functools
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from .text import CONTROL_CHARACTERS, strip_controls
 
@@ -32,4 +39,30 @@ class InputHygieneMiddleware:
         request.GET = _cleaned(request.GET)
         if request.method == "POST":
             request.POST = _cleaned(request.POST)
+        return self.get_response(request)
+
+
+class StaffOnlyMiddleware:
+    """The middleware only staff's requests need, run for the desk (/admin/) and for the
+    photo files staff may fetch (/media/), and skipped for every other page: readers'
+    pages are the same for everyone (the page cache stores them) and read no session, no
+    account, no message and no history. Listed in NEWSROOM_STAFF_MIDDLEWARE, in the order
+    Django's MIDDLEWARE would hold them; none of them has a view hook (CSRF, which has,
+    stays in MIDDLEWARE, and its cookie-based token needs no session)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        staff = get_response
+        for path in reversed(settings.NEWSROOM_STAFF_MIDDLEWARE):
+            staff = import_string(path)(staff)
+        self.staff = staff
+
+    @staticmethod
+    @functools.cache
+    def prefixes():
+        return (reverse("admin:index"), settings.MEDIA_URL)
+
+    def __call__(self, request):
+        if request.path_info.startswith(self.prefixes()):
+            return self.staff(request)
         return self.get_response(request)

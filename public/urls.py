@@ -4,7 +4,10 @@ from . import directory, epaper, feeds, media, views
 from .cache import public_page
 from .sitemaps import news_sitemap, sitemap_index, sitemap_section
 
+# Most asked first: every request is matched against the patterns in order.
 stories = [
+    path("articles/<int:pk>/", views.article_detail, {"slug": ""}, name="detail-no-slug"),
+    path("articles/<int:pk>/<str:slug>/", views.article_detail, name="detail"),
     path("", views.home, name="home"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("sections/<slug:slug>/feed/", public_page(feeds.SectionFeed()), name="section-feed"),
@@ -17,8 +20,6 @@ stories = [
     path("sitemap-<section>.xml", public_page(sitemap_section), name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("manifest.webmanifest", public_page(views.web_manifest), name="manifest"),
-    path("articles/<int:pk>/", views.article_detail, {"slug": ""}, name="detail-no-slug"),
-    path("articles/<int:pk>/<str:slug>/", views.article_detail, name="detail"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),
 ]
 
@@ -32,7 +33,7 @@ names = [
 urlpatterns = [
     # Photo files (MEDIA_URL), to those who may have them.
     path("media/<path:name>", media.media, name="media"),
+    path("", include((stories, "articles"))),
     path("", include((names, "agencies"))),
     path("epaper/", include((epaper.urlpatterns, "epaper"))),
-    path("", include((stories, "articles"))),
 ]
