@@ -25,10 +25,8 @@ from django.shortcuts import render
 from django.urls import path, register_converter
 
 from articles.models import Article, PrintPage
-from chinese.typography import truncate
 
 from .cache import cached, public_page
-from .templatetags.newsroom import picture
 
 WEEKDAYS = "一二三四五六日"
 
@@ -173,8 +171,6 @@ def _shell(request, template, context):
             "day_label": day_label,
             "weekday_label": weekday_label,
             "month_label": month_label,
-            "picture": picture,
-            "truncate": truncate,
             **context,
         },
     )

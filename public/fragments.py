@@ -25,8 +25,8 @@ from articles.slip import responsible_editor
 from chinese.typography import truncate
 
 from .cache import FRAGMENT_SECONDS, cached, local, origin
+from .markup import picture
 from .share import qr_svg
-from .templatetags.newsroom import picture, subtitle
 
 RELATED = 4
 RELATED_CANDIDATES = 50
@@ -251,9 +251,6 @@ def story_items(request, ids, show_section=True, lead=False, fetch=None):
             "published": timezone.localtime(article.publish_at),
             "show_section": show_section,
             "lead": lead,
-            "picture": picture,
-            "subtitle": subtitle,
-            "truncate": truncate,
         }
 
     return _items(

@@ -7,8 +7,7 @@ Readers' pages are rendered afresh whenever the content key moves on (a story pu
 every second in a busy hour): Jinja2, which compiles templates to Python, renders them
 several times faster than Django's template language.
 
-The helpers the templates use are globals and filters here, the same functions as the
-Django tags of public.templatetags.newsroom.
+The helpers the templates use are globals and filters here (public/markup.py).
 """
 
 import functools
@@ -21,7 +20,7 @@ from jinja2 import Environment
 
 from chinese.typography import truncate
 
-from .templatetags.newsroom import credit, json_ld, og_image, picture, subtitle
+from .markup import credit, json_ld, og_image, picture, subtitle
 
 
 def url(name, *args, **kwargs):
