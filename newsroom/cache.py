@@ -22,7 +22,6 @@ from collections import OrderedDict
 
 from django.core.cache.backends import redis as redis_backend
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
-from redis.exceptions import RedisError
 
 
 class _Store:
@@ -201,7 +200,7 @@ def _degrading(answer):
                 return answer(*args, **kwargs)
             try:
                 result = method(self, *args, **kwargs)
-            except RedisError as exc:
+            except self.errors as exc:
                 outage.failed(exc)
                 return answer(*args, **kwargs)
             if outage.down_since is not None:
@@ -240,8 +239,13 @@ class RedisCache(redis_backend.RedisCache):
     (OPTIONS socket_connect_timeout / socket_timeout, set in settings)."""
 
     def __init__(self, server, params):
+        # redis-py is imported here, by a process that uses Redis (Django's backend imports it
+        # when it first connects): importing it costs a process about 7 MB.
+        from redis.exceptions import RedisError
+
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self.errors = RedisError
 
     get = _degrading(_miss)(redis_backend.RedisCache.get)
     get_many = _degrading(_nothing_found)(redis_backend.RedisCache.get_many)

@@ -87,3 +87,13 @@ def test_a_persons_slug_reads_the_surname_as_a_surname():
 def test_traditional_characters_fold_to_simplified():
     assert simplified("詐騙案件 警務室") == "诈骗案件 警务室"
     assert simplified("ASCII only") == "ASCII only"
+
+
+def test_folding_is_one_character_to_one_in_queries_and_copy_alike():
+    # OpenCC's phrase rules keep 乾 in 乾隆 yet fold a lone 乾 to 干: a query for 乾 would then
+    # miss copy indexed as 乾隆. One character to one, both fold the same way.
+    assert simplified("乾隆") == "干隆"
+    assert simplified("乾") == "干"
+    assert simplified("頭髮 發現 後來 一隻") == "头发 发现 后来 一只"
+    assert simplified("已是简体：诈骗") == "已是简体：诈骗"
+    assert simplified("") == "" and simplified(None) == ""
