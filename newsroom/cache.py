@@ -240,7 +240,7 @@ class RedisCache(redis_backend.RedisCache):
 
     def __init__(self, server, params):
         # redis-py is imported here, by a process that uses Redis (Django's backend imports it
-        # when it first connects): importing it costs a process about 7 MB.
+        # when it first connects): importing it costs a process about 6 MB.
         from redis.exceptions import RedisError
 
         super().__init__(server, params)

@@ -60,7 +60,8 @@ class StaffOnlyMiddleware:
     @staticmethod
     @functools.cache
     def prefixes():
-        return (reverse("admin:index"), settings.MEDIA_URL)
+        """The desk's address and the media view's (wherever MEDIA_URL points)."""
+        return (reverse("admin:index"), reverse("media", args=["-"]).removesuffix("-"))
 
     def __call__(self, request):
         if request.path_info.startswith(self.prefixes()):

@@ -103,7 +103,7 @@ MIDDLEWARE = [
     "newsroom.middleware.StaffOnlyMiddleware",
 ]
 # What StaffOnlyMiddleware runs for staff's requests, in this order; readers' pages skip it
-# (a third of an uncached article's time went to it).
+# (a quarter of an uncached article's time went to it).
 NEWSROOM_STAFF_MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
