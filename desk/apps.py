@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.admin import apps as admin_apps
 from django.core import checks
+from django.utils.module_loading import import_string
 
 # What the admin needs in front of it. Django's own checks look for them in MIDDLEWARE
 # (admin.E408-E410, axes.W002, silenced in settings); here they run for staff only
@@ -12,6 +13,7 @@ STAFF_MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+HOOKS = ("process_view", "process_exception", "process_template_response")
 
 
 class DeskConfig(AppConfig):
@@ -27,7 +29,7 @@ class DeskConfig(AppConfig):
 def staff_middleware(app_configs, **kwargs):
     staff = getattr(settings, "NEWSROOM_STAFF_MIDDLEWARE", [])
     in_place = "newsroom.middleware.StaffOnlyMiddleware" in settings.MIDDLEWARE
-    return [
+    errors = [
         checks.Error(
             f"{path} is not in NEWSROOM_STAFF_MIDDLEWARE (or StaffOnlyMiddleware is not in "
             "MIDDLEWARE): the desk needs it.",
@@ -36,6 +38,19 @@ def staff_middleware(app_configs, **kwargs):
         for path in STAFF_MIDDLEWARE
         if not (in_place and path in staff)
     ]
+    # StaffOnlyMiddleware chains them by hand: a view, exception or template-response hook
+    # would never be called (Django collects those from MIDDLEWARE only).
+    for path in staff:
+        hooks = [hook for hook in HOOKS if hasattr(import_string(path), hook)]
+        if hooks:
+            errors.append(
+                checks.Error(
+                    f"{path} has {', '.join(hooks)}, which StaffOnlyMiddleware never calls.",
+                    hint="List it in MIDDLEWARE instead.",
+                    id="desk.E002",
+                )
+            )
+    return errors
 
 
 class DeskAdminConfig(admin_apps.AdminConfig):

@@ -47,8 +47,8 @@ class StaffOnlyMiddleware:
     photo files staff may fetch (/media/), and skipped for every other page: readers'
     pages are the same for everyone (the page cache stores them) and read no session, no
     account, no message and no history. Listed in NEWSROOM_STAFF_MIDDLEWARE, in the order
-    Django's MIDDLEWARE would hold them; none of them has a view hook (CSRF, which has,
-    stays in MIDDLEWARE, and its cookie-based token needs no session)."""
+    Django's MIDDLEWARE would hold them; none of them may have a view hook (desk.E002; CSRF,
+    which has one, stays in MIDDLEWARE, and its cookie-based token needs no session)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

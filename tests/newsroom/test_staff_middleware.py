@@ -47,3 +47,11 @@ def test_the_desk_without_its_middleware_fails_the_checks(settings):
     with override_settings(MIDDLEWARE=middleware):
         assert len([e for e in checks.run_checks() if e.id == "desk.E001"]) == 4
     assert not [e for e in checks.run_checks() if e.id == "desk.E001"]
+
+
+def test_a_staff_middleware_with_a_view_hook_fails_the_checks(settings):
+    # Django calls process_view only for MIDDLEWARE's own: CSRF's check would be skipped.
+    staff = [*settings.NEWSROOM_STAFF_MIDDLEWARE, "django.middleware.csrf.CsrfViewMiddleware"]
+    with override_settings(NEWSROOM_STAFF_MIDDLEWARE=staff):
+        errors = [e for e in checks.run_checks() if e.id == "desk.E002"]
+    assert len(errors) == 1 and "process_view" in errors[0].msg
