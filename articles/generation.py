@@ -1,158 +1,129 @@
-"""The content key: what every public cache is keyed on.
+"""The content key, on which everything kept for readers is kept.
 
-Readers see live stories, and which stories are live changes in exactly two ways: something
-readers can see is saved (a story edited, published or withdrawn; a section, agency,
-officer, photo or tag changed), or a scheduled story's time comes. The first moves the
-content generation on (a number kept in the database, ContentGeneration, bumped in the
-transaction that makes the change, so it is never seen before the change commits); the
-second moves the time of the next scheduled publication after now. The content key is
-both, ``"<generation>.<next publication>"``: a page or fragment of live stories kept under
-it is correct by construction, and no caller knows about clocks.
+What readers see changes in two ways only: something they can see is saved, or a scheduled
+story's time comes. The first moves the content generation on (a number in the database,
+bumped in the transaction that makes the change, so never seen before it commits); the
+second passes the next scheduled publication. The key is both: whatever is kept under it is
+correct by construction, and no caller knows about clocks.
 
-Each process reads the generation at most every NEWSROOM_GENERATION_RECHECK_SECONDS (and at
-once after its own changes commit); inside a transaction it always reads it, since its
-own changes may have moved it. The schedule (the next few publication times) is read once
-per generation and again only when the clock passes the last of them or steps back.
+A process reads the generation again every NEWSROOM_GENERATION_RECHECK_SECONDS, once its own
+change commits, and always inside a transaction; the next publication with a new generation,
+once it comes due, when the clock steps back, and every KEEP_SECONDS.
 """
 
-import bisect
 import contextlib
 import contextvars
+import functools
+import math
 import time
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import caches
-from django.db import connection, connections, transaction
-from django.utils import timezone
+from django.core.cache import cache, caches
+from django.db import connection, transaction
+from django.db.models import Min
 
-SCHEDULE_SIZE = 32
-# However long the generation stands, the schedule is read again after this long (a change
-# made without moving the generation, such as a bulk update, is seen within it).
-SCHEDULE_SECONDS = 600
 # Kept fragments, per process; however long the key stands, one is dropped after this long.
 _kept = caches["fragments"]
 KEEP_SECONDS = 600
 
-# This process's latest reading of the generation outside a transaction: (value, when).
+
+class Key(NamedTuple):
+    generation: int
+    due: float  # the next scheduled publication (a timestamp), inf when none
+
+    def __str__(self):
+        return f"{self.generation}.{self.due:.6f}"
+
+
+# (key, monotonic and wall-clock times it was read) of this process's last reading; the
+# newest key it used. In an outage, public.cache serves only pages of the newest generation
+# any process read, which each shares (as NEWEST, in the shared cache) as it reads it.
 _known = None
-# The content key this process last used: pages kept under it were what readers saw when
-# the database went away (see public.cache), and only those are served stale.
-last_key = None
-# The newest content key this process has used. Keys only move on, so when a newer one
-# comes, nothing kept under an older one (fragments, pages, lists, permission sets) can be
-# used again: the per-process cache is emptied then, instead of holding dead entries until
-# its memory budget pushes them out.
-_newest = None
+newest = None
+NEWEST = "newsroom:newest-generation"
 
 
-def _table():
+def _read_generation():
     from .models import ContentGeneration
 
-    return ContentGeneration._meta.db_table
-
-
-def _read():
-    # Plain SQL, without the ORM's query building: every public request may need it.
+    # Plain SQL, without the ORM's query building: the desk reads it on every request.
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {_table()} WHERE id = 1")
+        cursor.execute(f"SELECT value FROM {ContentGeneration._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
-    if row is None:
-        # No row: a database emptied without its migrations (a flushed test database).
-        # Started from the clock, as migration 0006 does: past any number used before.
-        from .models import ContentGeneration
+    return row[0] if row else _start()
 
-        start = {"value": int(time.time() * 1000)}
-        row = (ContentGeneration.objects.get_or_create(pk=1, defaults=start)[0].value,)
-    return row[0]
+
+def _start():
+    """No row (a database flushed without its migrations): one started from the clock, as
+    migration 0006 does, past any number used before."""
+    from .models import ContentGeneration
+
+    start = {"value": int(time.time() * 1000)}
+    return ContentGeneration.objects.get_or_create(pk=1, defaults=start)[0].value
 
 
 def forget():
-    """Read the generation (and the schedule) again at the next request, after a change of
-    this process's."""
-    global _known, _schedule
-    _known = _schedule = None
-
-
-def generation(fresh=False):
-    """The content generation, as this process last read it, or ``fresh`` from the
-    database (the desk, where an editor's own change must show on the next page, whichever
-    worker answers it)."""
+    """Read the key again at the next request."""
     global _known
-    known, now = _known, time.monotonic()
-    if connection.in_atomic_block:
-        return _read()
-    recheck = settings.NEWSROOM_GENERATION_RECHECK_SECONDS
-    if not fresh and known is not None and now - known[1] < recheck:
-        return known[0]
-    value = _read()
-    _known = (value, now)
-    return value
+    _known = None
 
 
-# The schedule as of one generation: (generation, read at, the next publication times, all
-# of them?).
-_schedule = None
+def committed(value):
+    """A change of this process's has committed, moving the generation to ``value``: read
+    the key again at the next request, and share ``value`` at once (a page kept before the
+    change must not be served in an outage, whoever kept it)."""
+    forget()
+    if value > newest_generation():
+        cache.set(NEWEST, value, timeout=None)
 
 
-def _next_publication(gen):
-    """The first scheduled publication after now, as of generation ``gen``, or None."""
-    global _schedule
-    from .models import Article
-
-    now = timezone.now()
-    kept = _schedule
-    if (
-        kept is None
-        or kept[0] != gen
-        or now < kept[1]
-        or (now - kept[1]).total_seconds() > SCHEDULE_SECONDS
-        or (not kept[3] and (not kept[2] or kept[2][-1] <= now))
-    ):
-        scheduled = Article.objects.scheduled().order_by("publish_at")
-        times = list(scheduled.values_list("publish_at", flat=True)[:SCHEDULE_SIZE])
-        kept = _schedule = (gen, now, times, len(times) < SCHEDULE_SIZE)
-    times = kept[2]
-    at = bisect.bisect_right(times, now)
-    return times[at] if at < len(times) else None
+def newest_generation():
+    """The newest generation this or any process has read (0: none)."""
+    return max(newest.generation if newest else 0, cache.get(NEWEST) or 0)
 
 
 def content_key(request=None, fresh=False):
-    """``"<generation>.<next publication>"``, read once per request (every key a request
-    uses then agrees); ``fresh``: the generation read from the database, not trusted from
-    this process's last reading."""
-    global last_key
+    """The content key, read once per request (every key a request uses then agrees);
+    ``fresh``: the generation read from the database, not trusted from this process's last
+    reading (the desk: an editor's own change shows on the next page, whichever worker
+    answers it)."""
+    global _known, newest
     if request is not None and hasattr(request, "newsroom_content_key"):
         return request.newsroom_content_key
-    gen = generation(fresh)
-    due = _next_publication(gen)
-    key = f"{gen}.{int(due.timestamp() * 1e6) if due else '-'}"
-    last_key = key
-    _moved_on(key)
+    known, now, clock = _known, time.monotonic(), time.time()
+    in_transaction = connection.in_atomic_block
+    valid = known is not None and known[2] <= clock < min(known[0].due, known[2] + KEEP_SECONDS)
+    recheck = settings.NEWSROOM_GENERATION_RECHECK_SECONDS
+    if valid and not (fresh or in_transaction) and now - known[1] < recheck:
+        key = known[0]
+    else:
+        gen = _read_generation()
+        if valid and gen == known[0].generation:
+            key, clock = known[0], known[2]  # the same schedule
+        else:
+            from .models import Article
+
+            due = Article.objects.scheduled().aggregate(due=Min("publish_at"))["due"]
+            key = Key(gen, due.timestamp() if due else math.inf)
+        # Read in a transaction, the generation is trusted no longer than it (its own
+        # change may be rolled back), the schedule as long as the generation stands.
+        _known = (key, -math.inf if in_transaction else now, clock)
+    if newest is None or key > newest:
+        if newest is not None:
+            _kept.clear()  # nothing kept under an older key can be used again
+        if not in_transaction and key.generation > newest_generation():
+            cache.set(NEWEST, key.generation, timeout=None)
+        newest = key
     if request is not None:
         request.newsroom_content_key = key
     return key
 
 
-def order(key):
-    """Content keys in the order they follow one another: by generation, then by the next
-    publication ("-", none left, last)."""
-    gen, due = key.split(".")
-    return int(gen), float("inf") if due == "-" else int(due)
-
-
-def _moved_on(key):
-    global _newest
-    if _newest is None or order(key) > order(_newest):
-        if _newest is not None:
-            _kept.clear()
-        _newest = key
-
-
 def keep(name, build, request=None, fresh=False):
-    """``build()``, kept in this process under ``name`` and the content key (see
-    ``content_key`` for ``fresh``): correct by construction for anything made of stories,
-    sections, agencies, officers, photos and tags. What it returns is shared by every
-    request until the key moves on: read-only."""
+    """``build()``, kept in this process under ``name`` and the content key (``fresh``: see
+    ``content_key``). What it returns is shared by every request until the key moves on:
+    read-only."""
     if not settings.NEWSROOM_FRAGMENT_CACHE:
         return build()
     key = f"newsroom:{name}:{content_key(request, fresh)}"
@@ -169,10 +140,9 @@ _one_bump = contextvars.ContextVar("newsroom_one_bump", default=None)
 
 @contextlib.contextmanager
 def one_bump():
-    """Inside this block (within a transaction), changes bump the generation once, as the
-    block's last statement, instead of at the first change: the generation's row is then
-    locked only until the commit, not for the whole of a long transaction (a page import),
-    and like a workflow step the transaction locks its stories before the generation."""
+    """Inside this block (within a transaction), changes bump the generation once, as its
+    last statement: the generation's row is then locked only until the commit, not for the
+    whole of a long transaction (a page import), and after the block's stories."""
     changed = [False]
     token = _one_bump.set(changed)
     try:
@@ -183,25 +153,17 @@ def one_bump():
         bump_generation()
 
 
-def set_generation(sql, params=(), using="default"):
-    """Run ``sql``, an UPDATE of the generation's row ending in ``RETURNING value``; returns
-    the new number (None when there is no row). This process reads it again once the
-    transaction commits."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql.format(table=_table()), params)
-        row = cursor.fetchone()
-    transaction.on_commit(forget, using=using)
-    return None if row is None else row[0]
-
-
 def bump_generation(**kwargs):
     """Signal receiver: what readers see has changed. Runs in the transaction that makes
     the change, so the new number and the new content become visible together."""
     from .models import ContentGeneration
 
-    changed = _one_bump.get()
-    if changed is not None:
+    if (changed := _one_bump.get()) is not None:
         changed[0] = True
         return
-    if set_generation("UPDATE {table} SET value = value + 1 WHERE id = 1 RETURNING value") is None:
-        ContentGeneration.objects.get_or_create(pk=1)
+    table = ContentGeneration._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE id = 1 RETURNING value")
+        row = cursor.fetchone()
+    value = row[0] if row else _start()
+    transaction.on_commit(functools.partial(committed, value))

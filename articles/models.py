@@ -779,8 +779,8 @@ class ContentGeneration(models.Model):
     Cached pages and fragments are keyed by it, so a change outdates them all at once. It
     lives in the database, bumped inside the transaction that makes the change: no worker
     sees the new number before the change commits, whatever the cache backend (a
-    per-process memory cache included). On PostgreSQL the bump is announced to every
-    worker as it commits (see articles.generation.generation).
+    per-process memory cache included). Each worker reads it again every quarter of a
+    second (articles.generation).
     """
 
     value = models.BigIntegerField(default=0)

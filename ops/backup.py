@@ -3,6 +3,7 @@ the photo files beside them (``<backup>.media.tar.gz``). Backup files hold passw
 and live session keys: they are written readable by their owner only (0600). A restore
 refuses a database that already holds the newsroom's work unless forced."""
 
+import functools
 import os
 import subprocess
 import tarfile
@@ -15,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import OperationalError, ProgrammingError, connections, transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 
 from articles.roles import SYSTEM_USERNAME
 
@@ -162,11 +164,12 @@ def restart_generation(alias="default"):
     """A restored database carries the content generation of its backup, which caches may
     have seen (with other content) since: move it past anything used before, to the clock
     in milliseconds as a fresh database starts."""
-    from articles.generation import set_generation
+    from articles.generation import committed
     from articles.models import ContentGeneration
 
     now = int(time.time() * 1000)
-    greatest = "GREATEST" if connections[alias].vendor == "postgresql" else "MAX"
-    sql = f"UPDATE {{table}} SET value = {greatest}(value + 1, %s) WHERE id = 1 RETURNING value"
-    if set_generation(sql, [now], using=alias) is None:
+    rows = ContentGeneration.objects.using(alias).filter(pk=1)
+    if not rows.update(value=Greatest(F("value") + 1, now)):
         ContentGeneration.objects.using(alias).create(pk=1, value=now)
+    value = rows.values_list("value", flat=True).get()
+    transaction.on_commit(functools.partial(committed, value), using=alias)

@@ -19,12 +19,12 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from markupsafe import Markup
 
-from articles.generation import content_key
+from articles.generation import KEEP_SECONDS, content_key
 from articles.models import Article, TaggedArticle
 from articles.slip import responsible_editor
 from chinese.typography import truncate
 
-from .cache import FRAGMENT_SECONDS, cached, local, origin
+from .cache import cached, local, origin
 from .markup import picture
 from .share import qr_svg
 
@@ -217,7 +217,7 @@ def _items(request, name, ids, fetch, template_name, context):
         template = get_template(template_name)  # looked up on a miss only: it stats files
         rendered = {keys[a.pk]: template.render(context(a)) for a in fetch(missing)}
         if settings.NEWSROOM_FRAGMENT_CACHE:
-            local.set_many(rendered, timeout=FRAGMENT_SECONDS)
+            local.set_many(rendered, timeout=KEEP_SECONDS)
         found.update(rendered)
     return Markup("".join([found[keys[pk]] for pk in ids if keys[pk] in found]))
 

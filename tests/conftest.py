@@ -29,7 +29,7 @@ def fresh_cache(settings):
     from articles import generation
 
     generation.forget()
-    generation._newest = None  # rolled back, the generation may be lower than last test's
+    generation.newest = None  # rolled back, the generation may be lower than last test's
     cache.clear()
     # Rolled back between tests, the generation repeats: so must the fragments go.
     caches["fragments"].clear()

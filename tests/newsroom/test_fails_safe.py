@@ -3,6 +3,7 @@ degrade the site (slower, stale) but never break it or lose data."""
 
 import csv
 import io
+import math
 import random
 import stat
 import xml.etree.ElementTree as ET
@@ -325,7 +326,7 @@ def test_a_worker_that_served_nothing_yet_serves_stale_under_the_newest_key(
     settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 0
     article = ArticleFactory(section=SectionFactory(name="要闻", slug="yao-wen"))
     assert client.get(article.get_absolute_url()).status_code == 200  # kept by a worker
-    generation.last_key = None  # another worker, started since: it has read no key
+    generation.newest = None  # another worker, started since: it has read no key
     caches["fragments"].clear()  # nor kept a copy of its own
     client.raise_request_exception = False
     database_down["down"] = True
@@ -342,8 +343,8 @@ def test_a_worker_behind_the_others_serves_stale_under_the_newest_key(
     settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 0
     article = ArticleFactory(section=SectionFactory(name="要闻", slug="yao-wen"))
     assert client.get(article.get_absolute_url()).status_code == 200  # kept by a worker
-    gen, due = generation.last_key.split(".")
-    generation.last_key = f"{int(gen) - 1}.{due}"  # another worker, last busy before a change
+    newest = generation.newest  # another worker, last busy before a change:
+    generation.newest = newest._replace(generation=newest.generation - 1)
     caches["fragments"].clear()
     client.raise_request_exception = False
     database_down["down"] = True
@@ -377,10 +378,10 @@ def test_a_worker_holding_an_older_copy_serves_the_one_another_worker_kept(
 
 
 def test_shared_keys_only_move_forward():
-    from articles.generation import order
+    from articles.generation import Key
 
-    keys = ["9.1700000000000000", "9.1800000000000000", "9.-", "10.1600000000000000", "10.-"]
-    assert sorted(keys, key=order) == keys
+    keys = [Key(9, 1.7e9), Key(9, 1.8e9), Key(9, math.inf), Key(10, 1.6e9), Key(10, math.inf)]
+    assert sorted(reversed(keys)) == keys
 
 
 @pytest.mark.django_db(transaction=True)
@@ -392,6 +393,27 @@ def test_a_page_withdrawn_since_it_was_kept_is_not_served_stale(client, database
     article.state = State.WITHDRAWN
     article.save()
     assert client.get(article.get_absolute_url()).status_code == 404  # the generation moved
+    client.raise_request_exception = False
+    database_down["down"] = True
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 503 and article.title not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_story_withdrawn_on_a_quiet_site_is_not_served_stale_by_a_worker_behind(
+    client, database_down, settings, chief
+):
+    """Worker B kept a story's page; worker A withdrew it, and no reader asked for a page
+    since; then the database went away. B never read the new generation, but A shared it
+    as its withdrawal committed: B answers 503, never the withdrawn story."""
+    from articles import generation, workflow
+
+    settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 60
+    article = ArticleFactory(section=SectionFactory(name="要闻", slug="yao-wen"))
+    assert client.get(article.get_absolute_url()).status_code == 200  # kept by worker B
+    behind = generation.newest
+    workflow.article_withdraw(article=article, by=chief, reason="涉及未成年人隐私")  # worker A
+    generation.newest, generation._known = behind, None  # worker B, which read nothing since
     client.raise_request_exception = False
     database_down["down"] = True
     response = client.get(article.get_absolute_url())
