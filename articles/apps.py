@@ -17,7 +17,7 @@ def _ensure_roles(sender, **kwargs):
         ContentGeneration._meta.db_table
         in connections[kwargs.get("using", "default")].introspection.table_names()
     ):
-        bump_generation()
+        bump_generation(using=kwargs.get("using", "default"))
 
 
 class ArticlesConfig(AppConfig):

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Min
 
 # Kept fragments, per process; however long the key stands, one is dropped after this long.
@@ -54,13 +54,13 @@ def _read_generation():
     return row[0] if row else _start()
 
 
-def _start():
-    """No row (a database flushed without its migrations): one started from the clock, as
-    migration 0006 does, past any number used before."""
+def _start(using="default"):
+    """No row (a database flushed without its migrations): one started from the clock, past
+    any number used before."""
     from .models import ContentGeneration
 
-    start = {"value": int(time.time() * 1000)}
-    return ContentGeneration.objects.get_or_create(pk=1, defaults=start)[0].value
+    start = {"value": int(time.time() * 1e6)}
+    return ContentGeneration.objects.using(using).get_or_create(pk=1, defaults=start)[0].value
 
 
 def forget():
@@ -73,8 +73,11 @@ def committed(value):
     """A change of this process's has committed, moving the generation to ``value``: read
     the key again at the next request, and share ``value`` at once (a page kept before the
     change must not be served in an outage, whoever kept it)."""
+    global newest
     forget()
-    if value > newest_generation():
+    if newest is None or value > newest.generation:
+        newest = Key(value, -math.inf)
+    if value > (cache.get(NEWEST) or 0):
         cache.set(NEWEST, value, timeout=None)
 
 
@@ -109,10 +112,10 @@ def content_key(request=None, fresh=False):
         # Read in a transaction, the generation is trusted no longer than it (its own
         # change may be rolled back), the schedule as long as the generation stands.
         _known = (key, -math.inf if in_transaction else now, clock)
-    if newest is None or key > newest:
+    if not in_transaction and (newest is None or key > newest):  # committed, and newer
         if newest is not None:
             _kept.clear()  # nothing kept under an older key can be used again
-        if not in_transaction and key.generation > newest_generation():
+        if key.generation > (cache.get(NEWEST) or 0):
             cache.set(NEWEST, key.generation, timeout=None)
         newest = key
     if request is not None:
@@ -153,17 +156,21 @@ def one_bump():
         bump_generation()
 
 
-def bump_generation(**kwargs):
+def bump_generation(using="default", **kwargs):
     """Signal receiver: what readers see has changed. Runs in the transaction that makes
-    the change, so the new number and the new content become visible together."""
+    the change, so the new number and the new content become visible together. The number
+    is the clock's (in microseconds) when that is greater: one taken by a transaction
+    rolled back is never taken again, so nothing kept under it is ever used."""
     from .models import ContentGeneration
 
     if (changed := _one_bump.get()) is not None:
         changed[0] = True
         return
-    table = ContentGeneration._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE id = 1 RETURNING value")
+    table, now = ContentGeneration._meta.db_table, int(time.time() * 1e6)
+    greatest = "GREATEST" if connections[using].vendor == "postgresql" else "MAX"
+    with connections[using].cursor() as cursor:
+        sql = f"UPDATE {table} SET value = {greatest}(value + 1, %s) WHERE id = 1 RETURNING value"
+        cursor.execute(sql, [now])
         row = cursor.fetchone()
-    value = row[0] if row else _start()
-    transaction.on_commit(functools.partial(committed, value))
+    value = row[0] if row else _start(using)
+    transaction.on_commit(functools.partial(committed, value), using=using)

@@ -3,11 +3,9 @@ the photo files beside them (``<backup>.media.tar.gz``). Backup files hold passw
 and live session keys: they are written readable by their owner only (0600). A restore
 refuses a database that already holds the newsroom's work unless forced."""
 
-import functools
 import os
 import subprocess
 import tarfile
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -16,7 +14,6 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import OperationalError, ProgrammingError, connections, transaction
 from django.db.models import F
-from django.db.models.functions import Greatest
 
 from articles.roles import SYSTEM_USERNAME
 
@@ -162,14 +159,8 @@ def _restore_database(path, alias):
 
 def restart_generation(alias="default"):
     """A restored database carries the content generation of its backup, which caches may
-    have seen (with other content) since: move it past anything used before, to the clock
-    in milliseconds as a fresh database starts."""
-    from articles.generation import committed
-    from articles.models import ContentGeneration
+    have seen (with other content) since: move it on, to the clock (a bump does), past
+    anything used before."""
+    from articles.generation import bump_generation
 
-    now = int(time.time() * 1000)
-    rows = ContentGeneration.objects.using(alias).filter(pk=1)
-    if not rows.update(value=Greatest(F("value") + 1, now)):
-        ContentGeneration.objects.using(alias).create(pk=1, value=now)
-    value = rows.values_list("value", flat=True).get()
-    transaction.on_commit(functools.partial(committed, value), using=alias)
+    bump_generation(using=alias)

@@ -63,8 +63,13 @@ def test_this_process_sees_its_own_change_at_once(settings):
     first = generation()
     with transaction.atomic():
         bump_generation()
-        assert generation() == first + 1  # inside the transaction: always read
-    assert generation() == first + 1  # after the commit: read again
+    second = generation()  # after the commit: read again at once
+    assert second > first
+    with transaction.atomic():
+        bump_generation()
+        third = generation()  # inside the transaction: always read
+        assert third > second
+    assert generation() == third
 
 
 def test_a_rolled_back_change_is_never_seen(settings):
@@ -74,6 +79,35 @@ def test_a_rolled_back_change_is_never_seen(settings):
         bump_generation()
         raise RuntimeError
     assert generation() == first
+
+
+def test_a_number_taken_by_a_rolled_back_transaction_is_never_taken_again(settings):
+    from articles import generation as module
+
+    settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 60
+    first = generation()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        bump_generation()
+        lost = generation()  # read inside: kept under it, fragments would be dead
+        raise RuntimeError
+    assert generation() == first and module.newest.generation == first  # never trusted
+    with transaction.atomic():
+        bump_generation()
+    assert generation() > lost
+
+
+def test_the_writer_shares_its_generation_as_it_commits(settings):
+    from django.core.cache import cache
+
+    from articles.generation import NEWEST
+
+    settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 60
+    generation()
+    with transaction.atomic():
+        bump_generation()
+        bumped = generation()  # read in the transaction, before the commit
+        assert (cache.get(NEWEST) or 0) < bumped
+    assert cache.get(NEWEST) == bumped
 
 
 def test_the_key_moves_on_when_a_scheduled_story_comes_due(settings):
