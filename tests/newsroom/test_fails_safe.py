@@ -317,64 +317,70 @@ def test_random_searches_never_fill_the_shared_cache(client):
     assert again.content == response.content
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_worker_that_served_nothing_yet_serves_stale_under_the_newest_key(
-    client, database_down, settings
-):
-    from articles import generation
-
+@pytest.fixture
+def kept_story(client, settings):
+    """A live story whose page a worker has kept (the generation read on every request)."""
     settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 0
     article = ArticleFactory(section=SectionFactory(name="要闻", slug="yao-wen"))
-    assert client.get(article.get_absolute_url()).status_code == 200  # kept by a worker
+    assert client.get(article.get_absolute_url()).status_code == 200
+    return article
+
+
+@pytest.fixture
+def outage(client, database_down):
+    """Take the database away, and answer as the server would: the story's page then."""
+
+    def start(article):
+        client.raise_request_exception = False
+        database_down["down"] = True
+        return client.get(article.get_absolute_url())
+
+    return start
+
+
+def served_stale(response, article):
+    return response.status_code == 200 and article.title in response.text and "Age" in response
+
+
+def refused(response, article):
+    return response.status_code == 503 and article.title not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_that_served_nothing_yet_serves_stale_under_the_newest_key(kept_story, outage):
+    from articles import generation
+
     generation.newest = None  # another worker, started since: it has read no key
     caches["fragments"].clear()  # nor kept a copy of its own
-    client.raise_request_exception = False
-    database_down["down"] = True
-    stale = client.get(article.get_absolute_url())
-    assert stale.status_code == 200 and article.title in stale.text and "Age" in stale
+    assert served_stale(outage(kept_story), kept_story)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_behind_the_others_serves_stale_under_the_newest_key(
-    client, database_down, settings
-):
+def test_a_worker_behind_the_others_serves_stale_under_the_newest_key(kept_story, outage):
     from articles import generation
 
-    settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 0
-    article = ArticleFactory(section=SectionFactory(name="要闻", slug="yao-wen"))
-    assert client.get(article.get_absolute_url()).status_code == 200  # kept by a worker
     newest = generation.newest  # another worker, last busy before a change:
     generation.newest = newest._replace(generation=newest.generation - 1)
     caches["fragments"].clear()
-    client.raise_request_exception = False
-    database_down["down"] = True
-    stale = client.get(article.get_absolute_url())
-    assert stale.status_code == 200 and article.title in stale.text and "Age" in stale
+    assert served_stale(outage(kept_story), kept_story)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_holding_an_older_copy_serves_the_one_another_worker_kept(
-    client, database_down, settings
+    client, kept_story, outage
 ):
     """Worker B kept the page before a change; worker A kept it after: in an outage B
     serves A's copy (the newest key's), not a 503 because its own copy is older."""
     from articles.generation import bump_generation
     from public.cache import local, page_key
 
-    settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 0
-    article = ArticleFactory(section=SectionFactory(name="要闻", slug="yao-wen"))
-    url = article.get_absolute_url()
-    response = client.get(url)
-    assert response.status_code == 200  # "worker B"
+    response = client.get(kept_story.get_absolute_url())  # "worker B"
     key = page_key(response.wsgi_request)
     older = local.get(key)
     bump_generation()
-    assert client.get(url).status_code == 200  # "worker A", under the newer key
+    assert client.get(kept_story.get_absolute_url()).status_code == 200  # "worker A"
     local.set(key, older)  # B's own copy, of the older key
-    client.raise_request_exception = False
-    database_down["down"] = True
-    stale = client.get(url)
-    assert stale.status_code == 200 and article.title in stale.text and "Age" in stale
+    assert served_stale(outage(kept_story), kept_story)
 
 
 def test_shared_keys_only_move_forward():
@@ -385,23 +391,16 @@ def test_shared_keys_only_move_forward():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_page_withdrawn_since_it_was_kept_is_not_served_stale(client, database_down, settings):
-    settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 0
-    section = SectionFactory(name="要闻", slug="yao-wen")
-    article = ArticleFactory(section=section)
-    assert client.get(article.get_absolute_url()).status_code == 200  # kept
-    article.state = State.WITHDRAWN
-    article.save()
-    assert client.get(article.get_absolute_url()).status_code == 404  # the generation moved
-    client.raise_request_exception = False
-    database_down["down"] = True
-    response = client.get(article.get_absolute_url())
-    assert response.status_code == 503 and article.title not in response.content.decode()
+def test_a_page_withdrawn_since_it_was_kept_is_not_served_stale(client, kept_story, outage):
+    kept_story.state = State.WITHDRAWN
+    kept_story.save()
+    assert client.get(kept_story.get_absolute_url()).status_code == 404  # the key moved
+    assert refused(outage(kept_story), kept_story)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_story_withdrawn_on_a_quiet_site_is_not_served_stale_by_a_worker_behind(
-    client, database_down, settings, chief
+    kept_story, outage, settings, chief
 ):
     """Worker B kept a story's page; worker A withdrew it, and no reader asked for a page
     since; then the database went away. B never read the new generation, but A shared it
@@ -409,15 +408,10 @@ def test_a_story_withdrawn_on_a_quiet_site_is_not_served_stale_by_a_worker_behin
     from articles import generation, workflow
 
     settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 60
-    article = ArticleFactory(section=SectionFactory(name="要闻", slug="yao-wen"))
-    assert client.get(article.get_absolute_url()).status_code == 200  # kept by worker B
-    behind = generation.newest
-    workflow.article_withdraw(article=article, by=chief, reason="涉及未成年人隐私")  # worker A
+    behind = generation.newest  # worker B's
+    workflow.article_withdraw(article=kept_story, by=chief, reason="涉及未成年人隐私")  # by A
     generation.newest, generation._known = behind, None  # worker B, which read nothing since
-    client.raise_request_exception = False
-    database_down["down"] = True
-    response = client.get(article.get_absolute_url())
-    assert response.status_code == 503 and article.title not in response.content.decode()
+    assert refused(outage(kept_story), kept_story)
 
 
 def test_trusted_proxies_may_be_networks(settings):
