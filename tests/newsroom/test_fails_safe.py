@@ -104,8 +104,8 @@ def test_with_the_database_down_kept_pages_are_served_stale_and_others_answer_50
     client, database_down, settings
 ):
     settings.DEBUG = False
-    # Read the generation on every request (on PostgreSQL it is otherwise heard, and a
-    # fresh page is a plain hit with the database down).
+    # Read the generation on every request (otherwise a page kept under a fresh reading is
+    # a plain hit, with the database down or not).
     settings.NEWSROOM_GENERATION_RECHECK_SECONDS = 0
     section = SectionFactory(name="要闻", slug="yao-wen")
     article = ArticleFactory(section=section)
