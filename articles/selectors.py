@@ -122,12 +122,22 @@ def stages_of(user):
     ]
 
 
+def approvals_this_round(user):
+    """``user``'s approvals of stories' current reviews (since each was last sent to
+    review): 三审 are three people's, so whoever passed one stage of a review passes no
+    other stage of it."""
+    sent = WorkflowEvent.objects.filter(article=OuterRef("article"), action=Action.SUBMIT)
+    last_sent = Subquery(sent.order_by("-pk").values("pk")[:1])
+    return WorkflowEvent.objects.filter(action=Action.APPROVE, actor=user, pk__gt=last_sent)
+
+
 def awaiting_review(user, queryset=None):
-    """Stories waiting at a stage ``user`` may pass, not their own: nobody reviews their own
-    copy."""
+    """Stories waiting at a stage ``user`` may pass: not their own (nobody reviews their own
+    copy), nor one whose review they passed a stage of already."""
     queryset = Article.objects.all() if queryset is None else queryset
+    passed = Exists(approvals_this_round(user).filter(article=OuterRef("pk")))
     return queryset.filter(state=State.REVIEW, review_stage__in=stages_of(user)).exclude(
-        author=user
+        Q(author=user) | passed
     )
 
 

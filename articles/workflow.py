@@ -44,6 +44,7 @@ from .models import (
 )  # fmt: skip
 from .roles import revision_stage, stage_count, stage_name, stage_permission
 from .search import update_search_vector
+from .selectors import approvals_this_round
 
 # A time typed into the form for "now" may be up to a minute old when it arrives: within
 # this it means now; further in the past it is refused (never a silent backdate).
@@ -109,6 +110,13 @@ def check_submit(article, user):
         raise WorkflowError("您没有送审此稿件的权限。")
 
 
+def _check_another_reviewer(article, user):
+    if approvals_this_round(user).filter(article=article).exists():
+        raise WorkflowError(
+            "三审须由不同的人完成：您已审核通过本稿的上一阶段，请由其他审稿人继续。"
+        )
+
+
 def check_approve(article, user):
     if article.state != State.REVIEW:
         raise WorkflowError(f"只有审核中的稿件可以审核通过，此稿件状态为“{article.status_label}”。")
@@ -116,6 +124,7 @@ def check_approve(article, user):
         raise WorkflowError(f"您没有{stage_name(article.review_stage)}的权限。")
     if _is_own(article, user):
         raise WorkflowError("不能审核自己撰写的稿件。")
+    _check_another_reviewer(article, user)
 
 
 def check_return(article, user):
@@ -128,11 +137,13 @@ def check_return(article, user):
 def check_publish(article, user):
     final = article.state == State.REVIEW and article.review_stage == stage_count()
     if not (final or article.is_scheduled):
-        raise WorkflowError("只有通过终审前的稿件或定时发布的稿件可以签发。")
+        raise WorkflowError("只有处于终审阶段的稿件或定时发布的稿件可以签发。")
     if not user.has_perm("articles.publish_article"):
         raise WorkflowError("只有总编辑可以签发或定时发布。")
     if _is_own(article, user):
         raise WorkflowError("不能签发自己撰写的稿件。")
+    if final:  # 签发 at 终审 is the last stage's decision
+        _check_another_reviewer(article, user)
 
 
 def check_withdraw(article, user):
@@ -414,8 +425,14 @@ def article_return(*, article, by, comment, seen_version=None):
 
 def article_publish(*, article, by, at=None, comment="", seen_version=None):
     """Publish now, or schedule for ``at`` (goes live by itself: no cron). A time in the
-    past is refused. A revision is published into its live story, at once."""
-    at = _publish_time(at, article)
+    past is refused. A story that was live before (restored after a withdrawal) is, with
+    no time given, published at its first publication time. A revision is published into
+    its live story, at once."""
+    first = article.first_published_at
+    if at is None and not article.is_revision and first is not None and first <= timezone.now():
+        at = first  # back after a withdrawal: the story keeps its date, not today's news
+    else:
+        at = _publish_time(at, article)
     if article.is_revision:
         return _publish_revision(article=article, by=by, comment=comment, seen_version=seen_version)
     action = Action.SCHEDULE if at > timezone.now() else Action.PUBLISH

@@ -113,6 +113,54 @@ def test_permission_matrix(users, role, action, state_name):
         assert fingerprint(article) == before
 
 
+def test_a_story_back_after_a_withdrawal_keeps_its_date(users):
+    first = timezone.now() - datetime.timedelta(days=400)
+    article = ArticleFactory(
+        author=users["reporter"], state=State.PUBLISHED, publish_at=first, first_published_at=first
+    )
+    workflow.article_withdraw(article=article, by=users["chief"], reason="核实中")
+    workflow.article_restore(article=article, by=users["chief"])
+    workflow.article_submit(article=article, by=users["reporter"])
+    for name in ("editor", "director", "chief"):
+        workflow.article_approve(article=article, by=users[name])
+    assert article.is_live and article.publish_at == article.first_published_at == first
+    workflow.article_withdraw(article=article, by=users["chief"], reason="再次核实")
+    workflow.article_restore(article=article, by=users["chief"])
+    workflow.article_submit(article=article, by=users["reporter"])
+    workflow.article_approve(article=article, by=users["editor"])
+    workflow.article_approve(article=article, by=users["director"])
+    later = timezone.now() + datetime.timedelta(hours=2)
+    workflow.article_approve(article=article, by=users["chief"], at=later)  # a time chosen
+    assert article.is_scheduled and article.publish_at == later
+
+
+def test_three_level_review_takes_three_people(users):
+    """Whoever passed one stage of a review passes no other stage of it, even the chief,
+    who may act at every stage; a new review (after a return) starts afresh."""
+    from articles.selectors import awaiting_review
+
+    chief, director = users["chief"], users["director"]
+    article = story(users, "draft")
+    workflow.article_submit(article=article, by=users["reporter"])
+    workflow.article_approve(article=article, by=chief)  # 初审
+    assert article in awaiting_review(director) and article not in awaiting_review(chief)
+    assert workflow.Action.APPROVE not in workflow.available_actions(article, chief)
+    with pytest.raises(workflow.WorkflowError, match="三审须由不同的人完成"):
+        workflow.article_approve(article=article, by=chief)  # 复审 too: refused
+    assert (article.state, article.review_stage) == (State.REVIEW, 2)
+    workflow.article_approve(article=article, by=director)  # 复审
+    for step in (workflow.article_approve, workflow.article_publish):  # 终审 / 签发
+        with pytest.raises(workflow.WorkflowError, match="三审须由不同的人完成"):
+            step(article=article, by=chief)
+    assert (article.state, article.review_stage) == (State.REVIEW, 3)
+    workflow.article_return(article=article, by=chief, comment="补充采访")
+    workflow.article_submit(article=article, by=users["reporter"])
+    workflow.article_approve(article=article, by=users["editor"])
+    workflow.article_approve(article=article, by=director)
+    workflow.article_approve(article=article, by=chief)  # a new review: the chief's 终审
+    assert article.is_live
+
+
 def test_three_level_review_from_draft_to_live_and_down(
     users, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -310,5 +358,6 @@ def test_the_forward_move_comes_first_at_every_stage(users):
         assert article.review_stage == stage
         moves = workflow.available_actions(article, users["chief"])
         assert moves.index(forward) < moves.index(Action.RETURN), (stage, moves)
-        if forward == Action.APPROVE:
-            workflow.article_approve(article=article, by=users["chief"])
+        if forward == Action.APPROVE:  # passed by another: 三审 are three people's
+            reviewer = users["editor"] if stage == 1 else users["director"]
+            workflow.article_approve(article=article, by=reviewer)

@@ -62,6 +62,17 @@ def test_story_from_draft_to_withdrawn_in_the_admin(new_page, live_server, newsr
         reader.goto(public_url)
         assert "更正：调解时间为4月27日下午。" in reader.inner_text(".corrections")
 
+        # A withdrawal without its reason is refused, and the error is brought into view.
+        chief.goto(change_url)
+        chief.click("#workflow button[value=withdraw]")
+        chief.wait_for_load_state()
+        error = chief.locator(".errornote, .messagelist .error").first
+        assert error.evaluate("node => node === document.activeElement")
+        box, height = error.bounding_box(), chief.viewport_size["height"]
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height
+        assert "原因" in chief.inner_text("body")
+        assert reader.goto(public_url).status == 200
+
         chief.goto(change_url)
         act(chief, "withdraw", "当事人要求撤稿")
         assert reader.goto(public_url).status == 404

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles import images, workflow
 from articles.models import Photo, State
-from articles.roles import REPORTER, ensure_roles
+from articles.roles import DIRECTOR, EDITOR, REPORTER, ensure_roles
 
 from ..articles import photo_files
 from ..factories import ArticleFactory
@@ -27,11 +27,18 @@ def production(settings):
     settings.DEBUG = False
 
 
+def reviewer(name, group):
+    user, _ = get_user_model().objects.get_or_create(username=name, defaults={"is_staff": True})
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 def publish(story, by, at=None):
-    """Through the three reviews, then published (or scheduled for ``at``)."""
+    """Through the three reviews (初审 and 复审 by others: 三审 are three people's), then
+    published by ``by`` (or scheduled for ``at``)."""
     workflow.article_submit(article=story, by=by)
-    workflow.article_approve(article=story, by=by)
-    workflow.article_approve(article=story, by=by)
+    workflow.article_approve(article=story, by=reviewer("editor", EDITOR))
+    workflow.article_approve(article=story, by=reviewer("director", DIRECTOR))
     workflow.article_publish(article=story, by=by, at=at)
 
 
