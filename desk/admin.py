@@ -860,6 +860,9 @@ class ArticleAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
         article = self._article_for(request, pk)
+        if article.state == State.WITHDRAWN:  # its link would answer 410 at once
+            messages.error(request, "已撤稿的稿件不能生成预览链接。")
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
         url = request.build_absolute_uri(share_url(article))
         hours = settings.NEWSROOM_PREVIEW_HOURS
         messages.success(

@@ -279,6 +279,15 @@ def test_shared_preview_link_stops_when_the_story_is_withdrawn(users, client):
     assert client.get(url).status_code == 410
 
 
+def test_a_withdrawn_story_offers_no_preview_link(users, as_user):
+    story = ArticleFactory(author=users["reporter"], state=State.WITHDRAWN)
+    chief = as_user("chief")
+    base = f"/admin/articles/article/{story.pk}"
+    assert "生成预览链接" not in chief.get(f"{base}/change/").text
+    page = chief.post(f"{base}/share/", follow=True)
+    assert "已撤稿的稿件不能生成预览链接" in page.text and "预览链接（" not in page.text
+
+
 def test_queues_mine_and_waiting_for_me(users, as_user):
     mine = ArticleFactory(author=users["editor"], title="我写的稿", state=State.DRAFT)
     stage1 = ArticleFactory(author=users["reporter"], title="初审稿", state=State.REVIEW,
